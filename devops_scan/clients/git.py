@@ -1,0 +1,126 @@
+"""Running git through GitPython, safely: nothing in a scanned repository's config may execute."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from devops_scan.errors import BadTargetError
+
+if TYPE_CHECKING:
+    import git
+
+# A repository's own config could name programs for git to run (core.fsmonitor is read by
+# ls-files); scanning must never execute anything from the scanned repository.
+_SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false")
+
+
+def open_repo(path: str) -> "git.Repo":
+    """A GitPython Repo for `path` or the work tree that contains it; BadTargetError otherwise."""
+    try:
+        import git
+    except ImportError as error:  # GitPython raises ImportError when no git executable is found
+        raise BadTargetError(f"git is not available: {error}") from None
+    try:
+        return git.Repo(path, search_parent_directories=True)
+    except git.NoSuchPathError:
+        raise BadTargetError(f"no such directory: {path}") from None
+    except git.InvalidGitRepositoryError:
+        raise BadTargetError(
+            f"not a git repository: {path} (devops-scan scans git clones; clone the project or "
+            "run `git init` and commit first)"
+        ) from None
+
+
+@dataclass
+class Git:
+    """A git command runner bound to one repository."""
+
+    repo: "git.Repo"
+
+    def run(self, *args: str, check: bool = True) -> bytes:
+        """stdout of `git ARGS` as bytes; on failure a BadTargetError quoting git's first line."""
+        import git
+
+        command = ["git", *_SAFE_CONFIG, *args]
+        try:
+            return self.repo.git.execute(command, stdout_as_string=False, strip_newline_in_stdout=False)
+        except git.GitCommandError as error:
+            if not check:
+                return b""
+            raise BadTargetError(f"git {args[0]} failed: {_first_line(error.stderr)}") from None
+
+    def text(self, *args: str, check: bool = True) -> str:
+        return self.run(*args, check=check).decode("utf-8", "surrogateescape").strip()
+
+    def rev(self, name: str) -> str | None:
+        """The commit sha `name` resolves to, or None (no commits yet, unknown ref)."""
+        return self.text("rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}",
+                         check=False) or None
+
+    def commit_count(self, rev: str) -> int:
+        return int(self.text("rev-list", "--count", rev) or 0)
+
+    def is_shallow(self) -> bool:
+        return self.text("rev-parse", "--is-shallow-repository") == "true"
+
+    def current_branch(self) -> str | None:
+        ref = self.text("symbolic-ref", "--quiet", "HEAD", check=False)
+        return ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
+
+    def default_branch(self) -> str | None:
+        """origin's HEAD when known; else the only one of main/master/trunk; else the current branch."""
+        remote_head = self.text("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD", check=False)
+        if remote_head.startswith("refs/remotes/origin/"):
+            return remote_head.removeprefix("refs/remotes/origin/")
+        branches = set(
+            self.text("for-each-ref", "--format=%(refname:short)", "refs/heads/", check=False).split()
+        )
+        conventional = sorted(branches & {"main", "master", "trunk"})
+        if len(conventional) == 1:
+            return conventional[0]
+        return self.current_branch()
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    mode: str
+    sha: str
+    size: int | None = None
+
+    @property
+    def is_symlink(self) -> bool:
+        return self.mode == "120000"
+
+
+def parse_listing(output: bytes) -> dict[str, TreeEntry]:
+    """Parse `git ls-files -z -s` or `git ls-tree -z [-l]` output into {path: TreeEntry}.
+
+    Gitlinks (submodules, mode 160000) are left out: their files belong to another repository.
+    """
+    entries: dict[str, TreeEntry] = {}
+    for record in output.split(b"\0"):
+        if not record:
+            continue
+        meta, _, raw_path = record.partition(b"\t")
+        fields = meta.decode("ascii").split()
+        if fields[0] == "160000":
+            continue
+        if len(fields) >= 3 and fields[1] in ("blob", "tree", "commit"):
+            # ls-tree: mode type sha [size]
+            size = int(fields[3]) if len(fields) > 3 and fields[3].isdigit() else None
+            entry = TreeEntry(fields[0], fields[2], size)
+        else:
+            entry = TreeEntry(fields[0], fields[1])  # ls-files -s: mode sha stage
+        entries[raw_path.decode("utf-8", "surrogateescape")] = entry
+    return entries
+
+
+def _first_line(stderr: str | bytes | None) -> str:
+    if isinstance(stderr, bytes):
+        stderr = stderr.decode("utf-8", "replace")
+    for line in (stderr or "").splitlines():
+        line = line.strip().removeprefix("stderr: ").strip("'").strip()
+        if line:
+            return line
+    return "unknown error"

@@ -1,0 +1,37 @@
+"""`devops-scan scan`: a plain function returning the exit code (pre-commit style)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+
+from devops_scan.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, ScanError
+from devops_scan.model import level_rank
+
+
+def run_scan(path: str, *, fmt: str, output: str | None, fail_under: str | None, model_path: str | None,
+             as_of: datetime | None, ref: str | None) -> int:
+    from devops_scan.render import render
+    from devops_scan.scan import scan_path
+    from devops_scan.scoring.loader import load_model
+
+    model = load_model(model_path)
+    report = scan_path(path, model, as_of=as_of, ref=ref)
+    write(render(report, fmt, color=output is None and sys.stdout.isatty()), output)
+    if fail_under and level_rank(report["overall"]) < level_rank(fail_under):
+        print(f"devops-scan: overall level {report['overall']} is below --fail-under {fail_under}",
+              file=sys.stderr)
+        return EXIT_BELOW_THRESHOLD
+    return EXIT_OK
+
+
+def write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise ScanError(f"cannot write {output}: {error.strerror or error}") from None

@@ -1,0 +1,43 @@
+"""One scan, end to end: client → detectors → findings → assessment → report dict."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Sequence
+
+from devops_scan.clients.base import RepoClient
+from devops_scan.detector import Detector, ScanContext
+from devops_scan.engine import run_detectors
+from devops_scan.plugins import load_plugins
+from devops_scan.report import ScanRun, build_report
+from devops_scan.scoring.assess import assess
+from devops_scan.scoring.maturity import MaturityModel
+
+
+def scan_client(
+    client: RepoClient,
+    model: MaturityModel,
+    as_of: datetime | None = None,
+    detectors: Sequence[type[Detector]] | None = None,
+) -> ScanRun:
+    """Scan what `client` sees; with `detectors=None` every installed plugin is used."""
+    notes: list[str] = list(client.info.notes)
+    if detectors is None:
+        plugins = load_plugins()
+        detectors = [loaded.detector for loaded in plugins.detectors]
+        notes.extend(plugins.problems)
+    moment = (as_of or datetime.now(timezone.utc)).replace(microsecond=0)
+    result = run_detectors(client, detectors, ScanContext(as_of=moment))
+    return ScanRun(client.info, moment, assess(model, result.findings), result, tuple(notes))
+
+
+def scan_path(path: str, model: MaturityModel, as_of: datetime | None = None, ref: str | None = None
+              ) -> dict[str, Any]:
+    """The report dict for the repository at `path` (its working tree, or `ref`)."""
+    from devops_scan.clients.open import open_local
+
+    client = open_local(path, ref=ref)
+    try:
+        return build_report(scan_client(client, model, as_of))
+    finally:
+        client.close()
