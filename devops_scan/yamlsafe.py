@@ -91,6 +91,9 @@ def load_yaml(text: str) -> YamlDocuments:
         raise
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        problem_text = error.problem or ""
+        if error.context_mark is not None and ("end of stream" in problem_text or "<stream end>" in problem_text):
+            mark = error.context_mark  # "unexpected end of stream" is clearer at the construct left open
         problem = (error.problem or error.context or "invalid YAML").strip()
         raise YamlProblem(problem, mark.line + 1 if mark is not None else None) from None
     except (YAMLError, ValueError, TypeError, RecursionError) as error:

@@ -52,8 +52,11 @@ def _check_schema(source: str, data: Any) -> None:
     error = jsonschema.exceptions.best_match(validator.iter_errors(_plain(data)))
     if error is None:
         return
+    path = list(error.absolute_path)
+    if "propertyNames" in error.relative_schema_path and isinstance(error.instance, str):
+        path.append(error.instance)  # the offending key itself, so the line points at it
     where = "/".join(str(part) for part in error.absolute_path) or "top level"
-    raise ModelError(source, _line_at(data, list(error.absolute_path)), f"{where}: {error.message}")
+    raise ModelError(source, _line_at(data, path), f"{where}: {error.message}")
 
 
 def _plain(node: Any) -> Any:

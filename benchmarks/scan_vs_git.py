@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""How much slower than git itself is a devops-scan scan? (DESIGN.md, "Performance budgets")
+
+Builds a synthetic repository with `git fast-import`, then times the raw git commands a scan
+needs against `devops-scan scan` (working tree and --ref), CLI startup and the import graph.
+Timings are reported, never asserted: the exit status is non-zero only when something fails.
+
+    python benchmarks/scan_vs_git.py [--files N] [--commits N] [--tags N] [--runs N] [--work DIR]
+                                     [--keep] [--rebuild]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+GENERATOR = 1  # bump when the generated repository changes, so kept repositories are rebuilt
+START, SPAN = 1672531200, 3 * 365 * 86400  # 2023-01-01 UTC, history spread over ~3 years
+AUTHORS = ("Ada Lovelace <ada@example.com>", "Grace Hopper <grace@example.com>",
+           "Linus Benedict <linus@example.com>", "Margaret Hamilton <margaret@example.com>")
+SAFE = ("-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false")  # as devops_scan/clients/git.py
+BIN = Path(sys.executable).parent  # the venv running this script holds the devops-scan console script
+HEAVY = ("github", "gitlab", "jinja2", "git", "rich")  # must not be imported by `devops-scan --version`
+CI_FILES = {
+    ".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+                                "    steps:\n      - uses: actions/checkout@v4\n      - run: make test\n",
+    ".github/workflows/release.yml": "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n"
+                                     "    runs-on: ubuntu-latest\n    steps:\n      - run: make release\n",
+    ".gitlab-ci.yml": "stages: [test]\nunit:\n  stage: test\n  script:\n    - make test\n",
+    "Jenkinsfile": "pipeline {\n  agent any\n  stages { stage('Test') { steps { sh 'make test' } } }\n}\n",
+}
+OTHER_FILES = {".gitignore": "*.pyc\nnode_modules/\n", "README.md": "# synthetic\n",
+               "Makefile": "test:\n\tpytest\n", "Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n",
+               "docker-compose.yml": "services:\n  app:\n    build: .\n"}
+
+
+def synthetic_paths(count: int) -> list[str]:
+    """`count` paths: fixed CI/root files, then sources and tests of several languages in nested folders."""
+    paths = [*CI_FILES, *OTHER_FILES]
+    for i in range(max(0, count - len(paths))):
+        svc, pkg, mod = f"svc{(i // 10) % 12:02d}", f"pkg{(i // 120) % 8}", f"mod{(i // 960) % 6}"
+        paths.append((
+            f"services/{svc}/src/{pkg}/{mod}/module_{i}.py", f"services/{svc}/src/{pkg}/helpers_{i}.py",
+            f"services/{svc}/tests/{pkg}/test_module_{i}.py", f"go/internal/{pkg}/{mod}/file_{i}.go",
+            f"go/internal/{pkg}/{mod}/file_{i}_test.go", f"web/src/{pkg}/{mod}/component{i}.ts",
+            f"web/src/{pkg}/util{i}.ts", f"web/src/{pkg}/{mod}/component{i}.spec.ts",
+            f"java/{svc}/src/{'test' if i % 30 == 8 else 'main'}/java/com/example/{pkg}/Service{i}"
+            f"{'Test' if i % 30 == 8 else ''}.java",
+            f"services/{svc}/images/img{i}/Dockerfile" if i % 50 == 9 else f"deploy/k8s/{svc}/{pkg}/res-{i}.yaml",
+        )[i % 10])
+    return paths[:count]
+
+
+def content(path: str, rev: int) -> bytes:
+    """Plausible text for `path` at revision `rev`; the revision sits in a comment so configs stay valid."""
+    name = path.rsplit("/", 1)[-1]
+    ext = name.rsplit(".", 1)[-1] if "." in name else name
+    slash = ext in ("go", "ts", "java", "Jenkinsfile")
+    head = f"{'//' if slash else '#'} {path} rev {rev}\n"
+    body = CI_FILES.get(path) or OTHER_FILES.get(path) or {
+        "py": "def handler(event):\n    return {'ok': True}\n" * 4,
+        "go": "package p\n\nfunc Handle() error { return nil }\n" * 4,
+        "ts": "export function handle(x: number): number { return x + 1; }\n" * 4,
+        "java": "package com.example;\n\npublic class C { int handle() { return 1; } }\n" * 3,
+        "yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  key: value\n",
+        "Dockerfile": "FROM alpine:3.20\nRUN apk add --no-cache curl\n",
+    }.get(ext, "x\n")
+    return (head + body).encode()
+
+
+def fast_import_stream(paths: list[str], commits: int, tags: int, out) -> None:
+    """Write a fast-import stream: one commit adding every file, then small edits, then tags."""
+    rng = random.Random(42)  # fixed seed: the same parameters always give the same repository
+    revs = dict.fromkeys(paths, 0)
+    for n in range(1, commits + 1):
+        stamp = START + (n - 1) * SPAN // commits + rng.randrange(max(1, min(3600, SPAN // commits)))
+        who = AUTHORS[rng.randrange(len(AUTHORS))]
+        changed = paths if n == 1 else rng.sample(paths, rng.choice((1, 1, 2)))
+        message = b"initial import\n" if n == 1 else f"change {' '.join(changed)}\n".encode()
+        out.write(f"commit refs/heads/main\nmark :{n}\nauthor {who} {stamp} +0000\n"
+                  f"committer {who} {stamp} +0000\ndata {len(message)}\n".encode() + message)
+        for path in changed:
+            if n > 1:
+                revs[path] += 1
+            data = content(path, revs[path])
+            out.write(f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n")
+    for k in range(tags):  # semver names, 2/3 annotated, every 10th a release candidate
+        mark = (k + 1) * commits // (tags + 1) or 1
+        name = f"v{k // 100}.{k // 10 % 10}.{k % 10}" + ("-rc.1" if k % 10 == 9 else "")
+        if k % 3:
+            note = f"release {name}\n".encode()
+            out.write(f"tag {name}\nfrom :{mark}\ntagger {AUTHORS[0]} {START + mark * SPAN // commits} +0000\n"
+                      f"data {len(note)}\n".encode() + note)
+        else:
+            out.write(f"reset refs/tags/{name}\nfrom :{mark}\n\n".encode())
+    out.write(b"done\n")
+
+
+def build_repo(work: Path, files: int, commits: int, tags: int, rebuild: bool) -> Path:
+    """The repository for these parameters, reused when a marker says it was built with them."""
+    params = {"files": files, "commits": commits, "tags": tags, "generator": GENERATOR}
+    home = work / f"repo-f{files}-c{commits}-t{tags}"
+    marker, repo = home / "params.json", home / "repo"
+    if not rebuild and marker.exists() and json.loads(marker.read_text()) == params:
+        print(f"reusing {repo}")
+        return repo
+    shutil.rmtree(home, ignore_errors=True)
+    repo.mkdir(parents=True)
+    started = time.perf_counter()
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    importer = subprocess.Popen(["git", "-C", str(repo), "fast-import", "--quiet", "--done"], stdin=subprocess.PIPE)
+    fast_import_stream(synthetic_paths(files), commits, tags, importer.stdin)
+    importer.stdin.close()
+    if importer.wait():
+        raise RuntimeError("git fast-import failed")
+    subprocess.run(["git", "-C", str(repo), "reset", "-q", "--hard"], check=True)  # check out the tree
+    marker.write_text(json.dumps(params))  # written last: a half-built repository is never reused
+    print(f"built {repo} in {time.perf_counter() - started:.1f}s")
+    return repo
+
+
+def spawn(cmd: list[str], stdin: bytes | None = None, ok: tuple[int, ...] = (0,), env=None) -> tuple[float, bytes]:
+    """(wall seconds, stdout) of one process; its output is read through a pipe, as the scan reads git's."""
+    started = time.perf_counter()
+    done = subprocess.run(cmd, input=stdin, capture_output=True, env=env)
+    elapsed = time.perf_counter() - started
+    if done.returncode not in ok:
+        raise RuntimeError(f"{' '.join(cmd)} exited {done.returncode}: {done.stderr.decode(errors='replace')[:500]}")
+    return elapsed, done.stdout
+
+
+def peak_rss(cmd: list[str], scratch: Path) -> str:
+    """Peak RSS of one run of `cmd`, through GNU time when present.
+
+    Not wait4/RUSAGE_CHILDREN from here: on Linux a child's ru_maxrss starts at its parent's
+    high-water mark (fork copies it and exec keeps it), so it would never be below this script's own size.
+    """
+    report, gnu_time = scratch / "rss.txt", shutil.which("time", path="/usr/bin:/bin")
+    if gnu_time:
+        spawn([gnu_time, "-f", "%M", "-o", str(report), *cmd])
+        return f"{int(report.read_text().split()[-1]) / 1024:.1f}MB"
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return f"<={os.wait4(proc.pid, 0)[2].ru_maxrss / 1024:.1f}MB"  # upper bound, see above
+
+
+def raw_git(repo: Path, ref: bool) -> float:
+    """Seconds for the git commands WorkingTreeClient (or GitRefClient) runs, in order, as plain subprocesses."""
+    def git(*args: str, stdin: bytes | None = None, ok=(0,)) -> bytes:
+        nonlocal total
+        seconds, out = spawn(["git", "-C", str(repo), *SAFE, *args], stdin, ok)
+        total += seconds
+        return out
+    total = 0.0
+    head = git("rev-parse", "--verify", "--quiet", "--end-of-options", "HEAD^{commit}").strip().decode()
+    listing = git("ls-tree", "-r", "-z", "-l", "--full-tree", head) if ref else git("ls-files", "-z", "--stage")
+    git("rev-parse", "--is-shallow-repository")
+    git("symbolic-ref", "--quiet", "HEAD")
+    git("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD", ok=(0, 1))  # no origin: exits 1, as in a scan
+    git("for-each-ref", "--format=%(refname:short)", "refs/heads/")
+    git("rev-list", "--count", head)
+    if ref:  # the blobs the detectors read (the CI configs), through one cat-file --batch as GitPython does
+        shas = [rec.split()[2] for rec in listing.split(b"\0") if rec and rec.split(b"\t")[1].decode() in CI_FILES]
+        git("cat-file", "--batch", stdin=b"\n".join(shas) + b"\n")
+    return total
+
+
+def measure(fn, runs: int) -> tuple[float, float]:
+    """(best, median) seconds over `runs` after one untimed warm-up (page cache, .pyc files)."""
+    fn()
+    times = [fn() for _ in range(runs)]
+    return min(times), statistics.median(times)
+
+
+def import_times(cmd: list[str]) -> dict[str, int]:
+    """{module: cumulative microseconds} from `python -X importtime`."""
+    err = subprocess.run([sys.executable, "-X", "importtime", *cmd], capture_output=True, text=True, check=True).stderr
+    rows = [line.split("|") for line in err.splitlines() if line.startswith("import time:") and "[us]" not in line]
+    return {row[2].strip(): int(row[1]) for row in rows}
+
+
+def check_report(repo: Path, commits: int) -> str:
+    """Fail loudly when the scan does not see the synthetic repository as built (a broken benchmark)."""
+    out = spawn([str(BIN / "devops-scan"), "scan", str(repo), "--format", "json", "--as-of", "2026-01-01"])[1]
+    report = json.loads(out)
+    if report["repository"]["commit_count"] != commits:
+        raise RuntimeError(f"scan counted {report['repository']['commit_count']} commits, expected {commits}")
+    practices = ("ci.pipeline", "test.present", "scm.versioned")
+    return ", ".join(f"{p}={report['practices'][p]['outcome']}" for p in practices)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=5000)
+    parser.add_argument("--commits", type=int, default=20000)
+    parser.add_argument("--tags", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=Path(__file__).resolve().parent / ".work")
+    parser.add_argument("--keep", action="store_true", help="keep the repository for the next run to reuse")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild even if a matching repository exists")
+    args = parser.parse_args()
+    if args.files < len(CI_FILES) + len(OTHER_FILES) or args.commits < 1 or args.tags < 0 or args.runs < 1:
+        parser.error(f"need --files >= {len(CI_FILES) + len(OTHER_FILES)}, --commits >= 1, --tags >= 0, --runs >= 1")
+    scan_cli = str(BIN / "devops-scan")
+    if not Path(scan_cli).exists():
+        raise SystemExit(f"error: {scan_cli} not found (run with the venv's python, e.g. `make benchmark`)")
+    repo = build_repo(args.work, args.files, args.commits, args.tags, args.rebuild)
+    try:
+        outcomes = check_report(repo, args.commits)
+        trace = args.work / "git-trace.txt"  # which git commands does a scan really run?
+        trace.unlink(missing_ok=True)
+        spawn([scan_cli, "scan", str(repo), "--format", "json", "--as-of", "2026-01-01"],
+              env={**os.environ, "GIT_TRACE": str(trace)})
+        traced = [line.split("built-in: ", 1)[1] for line in trace.read_text().splitlines() if "built-in: " in line]
+        scan = [scan_cli, "scan", str(repo), "--format", "json"]
+        # (label, timed callable, command whose peak RSS is reported, index of the raw-git row it compares to)
+        plan = [
+            ("raw git, working tree (7 cmds)", lambda: raw_git(repo, ref=False), None, None),
+            ("devops-scan scan --as-of", None, [*scan, "--as-of", "2026-01-01"], 0),
+            ("raw git, --ref HEAD (8 cmds)", lambda: raw_git(repo, ref=True), None, None),
+            ("devops-scan scan --ref HEAD", None, [*scan, "--ref", "HEAD"], 2),
+            ("devops-scan --version", None, [scan_cli, "--version"], None),
+            ("python -c 'import devops_scan.cli'", None, [sys.executable, "-c", "import devops_scan.cli"], None),
+            ("python -c pass (interpreter floor)", None, [sys.executable, "-c", "pass"], None),
+        ]
+        rows = [(label, *measure(fn or (lambda cmd=cmd: spawn(cmd)[0]), args.runs),
+                 peak_rss(cmd, args.work) if cmd else "-", versus) for label, fn, cmd, versus in plan]
+        cli_imports = import_times(["-c", "import devops_scan.cli"])
+        version_imports = import_times([scan_cli, "--version"])
+    finally:
+        if not args.keep:
+            shutil.rmtree(repo.parent, ignore_errors=True)
+    tags = args.tags
+    print(f"\nrepository: {args.files} files, {args.commits} commits, {tags} tags "
+          f"({tags - len(range(0, tags, 3))} annotated); runs={args.runs}; scan says {outcomes}")
+    print(f"git commands run by one scan ({len(traced)}): " + "; ".join(traced))
+    print(f"\n{'measurement':<38} {'best':>9} {'median':>9} {'vs raw git':>10} {'peak RSS':>10}")
+    for label, best, median, rss, versus in rows:
+        ratio = f"{median / rows[versus][2]:.1f}x" if versus is not None else "-"
+        print(f"{label:<38} {best * 1000:>7.0f}ms {median * 1000:>7.0f}ms {ratio:>10} {rss:>10}")
+    print("\nimport devops_scan.cli, top 5 by cumulative import time:")
+    for name, micros in sorted(cli_imports.items(), key=lambda item: -item[1])[:5]:
+        print(f"  {micros / 1000:7.1f} ms  {name}")
+    heavy = sorted({name for name in version_imports if name.split(".")[0] in HEAVY})
+    print(f"`devops-scan --version` imports {len(version_imports)} modules; heavy ones ({', '.join(HEAVY)}): "
+          + (", ".join(heavy) if heavy else "none"))
+    if heavy:  # a broken startup budget (DESIGN.md) is a fact, not timing noise: fail on it
+        raise RuntimeError(f"`devops-scan --version` imported {', '.join(heavy)}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as error:
+        print(f"scan_vs_git: error: {error}", file=sys.stderr)
+        sys.exit(1)
