@@ -31,6 +31,8 @@ class GitRefClient(RepoClient):
             raise BadTargetError(f"not a commit in this repository: {ref}")
         self._entries = parse_listing(git.run("ls-tree", "-r", "-z", "-l", "--full-tree", commit))
         self._capabilities, self._missing = history_capabilities(git, commit)
+        if Capability.HISTORY not in self._capabilities:
+            notes += (self._missing[Capability.HISTORY] + "; history-based practices are unknown",)
         self._info = RepoInfo(
             path=path,
             url=None,

@@ -48,6 +48,10 @@ class WorkingTreeClient(RepoClient):
         self._entries = parse_listing(git.run("ls-files", "-z", "--stage"))
         head = git.rev("HEAD")
         self._capabilities, self._missing = history_capabilities(git, head)
+        if head is None:
+            notes += ("the repository has no commits yet: scanned the files staged in the index",)
+        elif Capability.HISTORY not in self._capabilities:
+            notes += (self._missing[Capability.HISTORY] + "; history-based practices are unknown",)
         self._info = RepoInfo(
             path=self._root,
             url=None,
