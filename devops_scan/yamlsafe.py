@@ -35,22 +35,38 @@ class YamlDocuments:
         return self.documents[0] if self.documents else None
 
 
-def _yaml() -> Any:
+def _yaml(positions: bool = True) -> Any:
+    """A round-trip loader (keeps line numbers, pure Python) or a safe one (C-accelerated, ~8× faster)."""
     from ruamel.yaml import YAML
 
-    yaml = YAML(typ="rt", pure=True)
+    yaml = YAML(typ="rt", pure=True) if positions else YAML(typ="safe")
     yaml.allow_duplicate_keys = False
     return yaml
 
 
 def _check_bounds(text: str) -> None:
+    """Refuse deep nesting and alias bombs. Syntax errors are left to the loader, which words them
+    better; if the fast C parser rejects the text, the pure one checks it, so no text is loaded
+    unchecked."""
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        _walk_events(text, positions=False)
+    except YAMLError:
+        try:
+            _walk_events(text, positions=True)
+        except YAMLError:
+            return
+
+
+def _walk_events(text: str, positions: bool) -> None:
     from ruamel.yaml import events
 
     anchors: dict[str, int] = {}
     # One frame per open collection: [nodes counted so far, anchor name or None].
     stack: list[list[Any]] = [[0, None]]
     total = 0
-    for event in _yaml().parse(io.StringIO(text)):
+    for event in _yaml(positions).parse(io.StringIO(text)):
         if isinstance(event, (events.MappingStartEvent, events.SequenceStartEvent)):
             if len(stack) > MAX_DEPTH:
                 raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels", _event_line(event))
@@ -80,13 +96,17 @@ def _event_line(event: Any) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
-def load_yaml(text: str) -> YamlDocuments:
-    """All documents of `text`, or YamlProblem with the line of the first error."""
+def load_yaml(text: str, positions: bool = True) -> YamlDocuments:
+    """All documents of `text`, or YamlProblem with the line of the first error.
+
+    With `positions` (the default) mappings and sequences carry their lines for evidence; without,
+    plain dicts and lists are built much faster.
+    """
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
         _check_bounds(text)
-        documents = tuple(_yaml().load_all(io.StringIO(text)))
+        documents = tuple(_yaml(positions).load_all(io.StringIO(text)))
     except YamlProblem:
         raise
     except MarkedYAMLError as error:
@@ -96,8 +116,10 @@ def load_yaml(text: str) -> YamlDocuments:
             mark = error.context_mark  # "unexpected end of stream" is clearer at the construct left open
         problem = (error.problem or error.context or "invalid YAML").strip()
         raise YamlProblem(problem, mark.line + 1 if mark is not None else None) from None
-    except (YAMLError, ValueError, TypeError, RecursionError) as error:
+    except YAMLError as error:
         raise YamlProblem(str(error).splitlines()[0] if str(error) else type(error).__name__) from None
+    except Exception as error:  # ruamel has crashed on odd input (`!!int` with no digits: IndexError)
+        raise YamlProblem(f"unreadable YAML ({type(error).__name__}: {error})") from None
     return YamlDocuments(documents)
 
 

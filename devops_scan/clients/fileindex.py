@@ -65,9 +65,27 @@ class FileIndex:
         return frozenset(self._folders)
 
     def glob(self, pattern: str) -> list[str]:
-        """Paths matching a glob where `*` stays inside one path segment and `**/` spans folders."""
+        """Paths matching a glob where `*` stays inside one path segment and `**/` spans folders.
+
+        Patterns are answered from the name and folder indexes where their shape allows, so that
+        dozens of detector patterns do not each scan every path of a large tree.
+        """
+        folder, _, name = pattern.rpartition("/")
+        if not _is_wild(folder):
+            candidates = self._by_folder.get(folder, ())
+        elif folder == "**" and not _is_wild(name):
+            return list(self._by_name.get(name, ()))
+        elif folder == "**":
+            matcher = _compile_glob(name)
+            return sorted(p for key, paths in self._by_name.items() if matcher.match(key) for p in paths)
+        else:
+            candidates = self._paths
         regex = _compile_glob(pattern)
-        return [path for path in self._paths if regex.match(path)]
+        return [path for path in candidates if regex.match(path)]
+
+
+def _is_wild(text: str) -> bool:
+    return "*" in text or "?" in text
 
 
 def extension(name: str) -> str:

@@ -15,28 +15,13 @@ if TYPE_CHECKING:
 _SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false")
 
 
-def open_repo(path: str) -> "git.Repo":
-    """A GitPython Repo for `path` or the work tree that contains it; BadTargetError otherwise."""
-    try:
-        import git
-    except ImportError as error:  # GitPython raises ImportError when no git executable is found
-        raise BadTargetError(f"git is not available: {error}") from None
-    try:
-        return git.Repo(path, search_parent_directories=True)
-    except git.NoSuchPathError:
-        raise BadTargetError(f"no such directory: {path}") from None
-    except git.InvalidGitRepositoryError:
-        raise BadTargetError(
-            f"not a git repository: {path} (devops-scan scans git clones; clone the project or "
-            "run `git init` and commit first)"
-        ) from None
-
-
 @dataclass
 class Git:
-    """A git command runner bound to one repository."""
+    """A git command runner bound to one repository (its top-level folder, or its git dir if bare)."""
 
-    repo: "git.Repo"
+    runner: "git.Git"
+    bare: bool = False
+    root: str = ""
 
     def run(self, *args: str, check: bool = True) -> bytes:
         """stdout of `git ARGS` as bytes; on failure a BadTargetError quoting git's first line."""
@@ -44,7 +29,7 @@ class Git:
 
         command = ["git", *_SAFE_CONFIG, *args]
         try:
-            return self.repo.git.execute(command, stdout_as_string=False, strip_newline_in_stdout=False)
+            return self.runner.execute(command, stdout_as_string=False, strip_newline_in_stdout=False)
         except git.GitCommandError as error:
             if not check:
                 return b""
@@ -80,6 +65,36 @@ class Git:
         if len(conventional) == 1:
             return conventional[0]
         return self.current_branch()
+
+    def close(self) -> None:
+        """Stop the persistent `cat-file` processes GitPython keeps."""
+        self.runner.clear_cache()
+
+
+def open_git(path: str) -> Git:
+    """A runner for the repository at `path` (or the work tree containing it); BadTargetError otherwise.
+
+    Bareness is asked of git itself: GitPython infers it from `core.bare` and gets a bare
+    repository without a config file wrong.
+    """
+    try:
+        import git
+    except ImportError as error:  # GitPython raises ImportError when no git executable is found
+        raise BadTargetError(f"git is not available: {error}") from None
+    probe = Git(git.Git(path))
+    try:
+        bare_flag, git_dir = probe.text("rev-parse", "--is-bare-repository", "--absolute-git-dir").splitlines()
+    except BadTargetError as error:
+        if "not a git repository" in str(error):
+            raise BadTargetError(
+                f"not a git repository: {path} (devops-scan scans git clones; clone the project or "
+                "run `git init` and commit first)"
+            ) from None
+        raise
+    if bare_flag == "true":
+        return Git(git.Git(git_dir), bare=True, root=git_dir)
+    root = probe.text("rev-parse", "--show-toplevel")
+    return Git(git.Git(root), bare=False, root=root)
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ class GitRefClient(RepoClient):
             default_branch=git.default_branch(),
             commit_count=git.commit_count(commit),
             shallow=Capability.HISTORY not in self._capabilities,
-            bare=git.repo.bare,
+            bare=git.bare,
             ref=ref,
             notes=notes,
         )
@@ -62,11 +62,11 @@ class GitRefClient(RepoClient):
         return self._missing
 
     def close(self) -> None:
-        self._git.repo.close()
+        self._git.close()
 
     def _read_bytes(self, path: str, limit: int) -> bytes:
         entry = self._resolve(path)
-        _sha, _type, size, stream = self._git.repo.git.stream_object_data(entry.sha)
+        _sha, _type, size, stream = self._git.runner.stream_object_data(entry.sha)
         data = stream.read(min(size, limit))
         remaining = size - len(data)
         while remaining > 0:  # the persistent cat-file process must be drained before reuse
@@ -79,7 +79,7 @@ class GitRefClient(RepoClient):
         for _ in range(_MAX_SYMLINK_HOPS):
             if not entry.is_symlink:
                 return entry
-            target = self._git.repo.git.get_object_data(entry.sha)[3].decode("utf-8", "surrogateescape")
+            target = self._git.runner.get_object_data(entry.sha)[3].decode("utf-8", "surrogateescape")
             joined = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
             if target.startswith("/") or joined == ".." or joined.startswith("../"):
                 raise UnreadableFile(path, "symlink to outside the repository, not followed")

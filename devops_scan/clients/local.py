@@ -79,7 +79,7 @@ class WorkingTreeClient(RepoClient):
         return self._missing
 
     def close(self) -> None:
-        self._git.repo.close()
+        self._git.close()
 
     def _read_bytes(self, path: str, limit: int) -> bytes:
         full = os.path.join(self._root, *path.split("/"))

@@ -24,7 +24,15 @@ def load_model(path: str | None = None) -> MaturityModel:
         source = path
         text = _read(path)
     try:
-        documents = load_yaml(text).documents
+        return _load(source, text, positions=False)
+    except ModelError:
+        # Line numbers need the slower round-trip parse: pay for it only to explain an error.
+        return _load(source, text, positions=True)
+
+
+def _load(source: str, text: str, positions: bool) -> MaturityModel:
+    try:
+        documents = load_yaml(text, positions=positions).documents
     except YamlProblem as problem:
         raise ModelError(source, problem.line, problem.message) from None
     if len(documents) != 1:

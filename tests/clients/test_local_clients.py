@@ -254,3 +254,12 @@ def test_file_index_glob_semantics():
     assert index.glob("**/Jenkinsfile") == ["Jenkinsfile", "a/b/Jenkinsfile"]
     assert index.has_folder("a/b") and index.has_folder("a") and not index.has_folder("b")
     assert Path(".github/workflows/ci.yml").as_posix() in index
+
+
+def test_bare_repository_without_a_config_file_is_still_bare(tmp_path):
+    # Mirrors and some hosting exports have no `config`; GitPython then takes the parent for a work tree.
+    path = make_repo(tmp_path / "r", {"a.py": "x\n"})
+    subprocess.run(["git", "clone", "-q", "--bare", str(path), str(tmp_path / "mirror" / "repo")], check=True)
+    (tmp_path / "mirror" / "repo" / "config").unlink()
+    client = open_local(str(tmp_path / "mirror" / "repo"))
+    assert client.info.bare and list(client.files) == ["a.py"]
