@@ -29,6 +29,9 @@ class CISystem:
     paths: tuple[str, ...]
     check: Check
     yaml: bool = True
+    # True when the locations are generic folders (`ci/*.yml`) that hold other tools' files too:
+    # a file there that is not this system's configuration is simply not reported.
+    shared_location: bool = False
 
 
 def _has_keys(*groups: tuple[str, ...], what: str) -> Check:
@@ -40,7 +43,9 @@ def _has_keys(*groups: tuple[str, ...], what: str) -> Check:
             return f"not a YAML mapping, so not {what}"
         for group in groups:
             if not any(key in first for key in group):
-                return f"no top-level {' or '.join(f'`{k}`' for k in group)}, so not {what}"
+                # Non-string keys (`True` for a YAML 1.1 `on:`) are aliases, not names to show a user.
+                names = " or ".join(f"`{key}`" for key in group if isinstance(key, str))
+                return f"no top-level {names}, so not {what}"
         return None
 
     return check
@@ -72,7 +77,14 @@ def _gitlab_check(documents: tuple[Any, ...] | None, text: str) -> str | None:
             and any(k in value for k in ("script", "trigger", "extends", "run"))]
     if jobs or "include" in first:
         return None
-    return "defines no job (a mapping with `script`, `trigger` or `extends`) and includes nothing"
+    return "defines no job (a mapping with `script`, `run`, `trigger` or `extends`) and includes nothing"
+
+
+def _drone_check(documents: tuple[Any, ...] | None, _text: str) -> str | None:
+    first = documents[0] if documents else None
+    if isinstance(first, dict) and (first.get("kind") == "pipeline" or "steps" in first or "pipeline" in first):
+        return None  # `kind: secret` or `kind: signature` documents are not pipelines
+    return "no `kind: pipeline` document with `steps:`, so not a Drone pipeline"
 
 
 def _concourse_check(documents: tuple[Any, ...] | None, _text: str) -> str | None:
@@ -88,8 +100,10 @@ _TEKTON_KINDS = {"Pipeline", "PipelineRun", "Task", "TaskRun"}
 
 def _tekton_check(documents: tuple[Any, ...] | None, _text: str) -> str | None:
     for doc in documents or ():
-        if isinstance(doc, dict) and str(doc.get("apiVersion", "")).startswith("tekton.dev/") \
-                and doc.get("kind") in _TEKTON_KINDS:
+        # `kind` may be any YAML value; a list or mapping there is unhashable, so test for a string first.
+        kind = doc.get("kind") if isinstance(doc, dict) else None
+        if isinstance(kind, str) and kind in _TEKTON_KINDS \
+                and str(doc.get("apiVersion", "")).startswith("tekton.dev/"):
             return None
     return "no Tekton Pipeline/Task resource (apiVersion tekton.dev/...)"
 
@@ -99,7 +113,7 @@ SYSTEMS: tuple[CISystem, ...] = (
              _has_keys(("on", True), ("jobs",), what="a GitHub Actions workflow")),
     CISystem("gitlab-ci", "GitLab CI", (".gitlab-ci.yml", ".gitlab-ci.yaml"), _gitlab_check),
     CISystem("jenkins", "Jenkins", ("**/Jenkinsfile", "Jenkinsfile.*", "**/*.jenkinsfile"),
-             _text_matches(r"^\s*(pipeline\s*\{|node\s*(\(|\{)|stage\s*\(|[A-Za-z_]\w*\s*\(|@Library)",
+             _text_matches(r"^\s*(pipeline\s*\{|node\s*(\(|\{)|stage\s*\(|[A-Za-z_][\w.]*\(|@Library)",
                            "a Jenkins pipeline"), yaml=False),
     CISystem("circleci", "CircleCI", (".circleci/config.yml", ".circleci/config.yaml"),
              _has_keys(("version",), ("jobs", "workflows", "orbs"), what="a CircleCI configuration")),
@@ -116,7 +130,7 @@ SYSTEMS: tuple[CISystem, ...] = (
                                         "buildkite.yml", "buildkite.yaml", ".buildkite.yml"),
              _has_keys(("steps",), what="a Buildkite pipeline")),
     CISystem("drone", "Drone", (".drone.yml", ".drone.yaml"),
-             _any_document(_has_keys(("kind", "pipeline", "steps"), what="a Drone pipeline"))),
+             _any_document(_drone_check)),
     CISystem("woodpecker", "Woodpecker", (".woodpecker.yml", ".woodpecker.yaml", ".woodpecker/*.yml",
                                           ".woodpecker/*.yaml"),
              _has_keys(("steps", "pipeline"), what="a Woodpecker workflow")),
@@ -138,7 +152,7 @@ SYSTEMS: tuple[CISystem, ...] = (
              _has_keys(("version",), ("blocks",), what="a Semaphore pipeline")),
     CISystem("concourse", "Concourse", ("ci/*.yml", "ci/*.yaml", "concourse/*.yml", "concourse/*.yaml",
                                         ".concourse/*.yml", "ci/pipelines/*.yml", "pipelines/*.yml"),
-             _concourse_check),
+             _concourse_check, shared_location=True),
 )
 
 
@@ -160,14 +174,18 @@ class CIPresenceDetector(Detector):
             paths = sorted({path for pattern in system.paths for path in client.files.glob(pattern)})
             for path in paths:
                 problem = _problem(client, context, system, path)
+                if problem is not None and system.shared_location and problem.line is None:
+                    continue
                 kind, detail = (("ci-config", f"{system.name} configuration") if problem is None
                                 else ("ci-config-invalid", f"{system.name} file ignored: {problem.message}"))
                 line = problem.line if problem is not None else None
                 facts.append(Fact(kind, detail, Location(path, line), {"system": system.id}))
         configs = [fact for fact in facts if fact.kind == "ci-config"]
+        # Sorted like `ci_systems`, not in SYSTEMS' declaration order, so a reader finds a system by name.
         inventory = {
             "ci_systems": sorted({fact.data["system"] for fact in configs}),
-            "ci_configs": [{"system": fact.data["system"], "path": fact.location.path} for fact in configs],
+            "ci_configs": sorted(({"system": fact.data["system"], "path": fact.location.path} for fact in configs),
+                                 key=lambda config: (config["system"], config["path"])),
         }
         return Evidence(self.id, tuple(facts), inventory)
 
@@ -200,7 +218,10 @@ def _problem(client: RepoClient, context: ScanContext, system: CISystem, path: s
         return _Problem(f"unreadable ({error.reason})")
     except YamlProblem as error:
         return _Problem(f"invalid YAML: {error.message}", error.line)
-    reason = system.check(documents, text)
+    try:
+        reason = system.check(documents, text)
+    except Exception as error:  # one odd file must not cost the evidence of every other CI file
+        return _Problem(f"could not be checked ({type(error).__name__}: {error})")
     return None if reason is None else _Problem(reason)
 
 

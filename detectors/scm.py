@@ -21,8 +21,12 @@ class SourceControlBasicsDetector(Detector):
         info = client.info
         facts = []
         if info.head:
-            facts.append(Fact("head", f"HEAD {info.head[:12]}, {info.commit_count} commit(s)",
-                              data={"head": info.head, "commits": info.commit_count}))
+            # A client may not know the count (RepoInfo.commit_count is optional): never print "None".
+            count = "" if info.commit_count is None else f", {info.commit_count} commit(s)"
+            if info.shallow and info.commit_count is not None:
+                count += " in a shallow clone"
+            facts.append(Fact("head", f"HEAD {info.head[:12]}{count}",
+                              data={"head": info.head, "commits": info.commit_count, "shallow": info.shallow}))
         facts.extend(Fact("ignore-file", ".gitignore", Location(path)) for path in client.files.named(".gitignore"))
         return Evidence(self.id, tuple(facts))
 
@@ -30,8 +34,17 @@ class SourceControlBasicsDetector(Detector):
         head = evidence.of_kind("head")
         ignores = sorted(evidence.of_kind("ignore-file"), key=lambda f: (f.location.path.count("/"), f.location.path))
         return [
-            Finding("scm.versioned", Outcome.PASS, f"git repository with {head[0].data['commits']} commit(s)", head)
+            Finding("scm.versioned", Outcome.PASS, _versioned_reason(head[0]), head)
             if head else Finding("scm.versioned", Outcome.FAIL, "the repository has no commits yet"),
             Finding("scm.ignore-file", Outcome.PASS, f"{len(ignores)} .gitignore file(s)", tuple(ignores[:5]))
             if ignores else Finding("scm.ignore-file", Outcome.FAIL, "no tracked .gitignore"),
         ]
+
+
+def _versioned_reason(head: Fact) -> str:
+    commits = head.data["commits"]
+    if commits is None:
+        return f"git repository at {head.data['head'][:12]}"
+    if head.data.get("shallow"):
+        return f"git repository (shallow clone: {commits} commit(s) fetched, the full count is unknown)"
+    return f"git repository with {commits} commit(s)"

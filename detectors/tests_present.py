@@ -19,11 +19,15 @@ from devops_scan.model import Evidence, Fact, Finding, Location, Outcome
 
 VENDORED = frozenset({"node_modules", "vendor", "third_party", "third-party", "thirdparty", "external",
                       "bower_components", ".venv", "venv", "site-packages", "dist", "build", "target"})
+# Trees of sample data for tests (often whole fake projects): neither the project's code nor its tests.
+TEST_DATA = frozenset({"testdata", "test_data", "test-data", "fixtures", "__fixtures__", "__snapshots__"})
+# Below this many source files there is too little code to expect unit tests (a docs site's conf.py).
+MIN_SOURCE_FILES = 3
 TEST_FOLDERS = frozenset({"test", "tests", "testing", "spec", "specs", "__tests__", "unittests", "unit_tests",
                           "integration_tests", "e2e", "testsuite"})
 _EVIDENCE_LIMIT = 10
 _RUST_READ_LIMIT = 200
-_RUST_TEST = re.compile(r"#\[(cfg\(test\)|test|tokio::test)\]")
+_RUST_TEST = re.compile(r"#\[(cfg\((all|any)?\(?\s*test\b|test\]|tokio::test\b|rstest\b)")
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,8 @@ class Language:
 
 
 LANGUAGES: tuple[Language, ...] = (
-    Language("Python", ("py",), re.compile(r"^(test_.*|.*_test|conftest)\.py$")),
+    # `tests.py` is Django's convention: `manage.py startapp` creates one in every app.
+    Language("Python", ("py",), re.compile(r"^(test_.*|.*_test|tests|conftest)\.py$")),
     Language("JavaScript", ("js", "jsx", "mjs", "cjs"), re.compile(r"\.(test|spec|e2e|cy)\.[cm]?jsx?$")),
     Language("TypeScript", ("ts", "tsx", "mts", "cts"), re.compile(r"\.(test|spec|e2e|cy)\.[cm]?tsx?$")),
     Language("Go", ("go",), re.compile(r"_test\.go$"), in_test_folder=False),
@@ -57,7 +62,8 @@ _BY_EXTENSION = {ext: language for language in LANGUAGES for ext in language.ext
 
 
 def is_vendored(path: str) -> bool:
-    return any(part in VENDORED for part in path.split("/")[:-1])
+    """Vendored code or test data: files that are not the project's own code or tests."""
+    return any(part in VENDORED or part in TEST_DATA for part in path.split("/")[:-1])
 
 
 def is_test_file(path: str, language: Language) -> bool:
@@ -72,7 +78,11 @@ def is_test_file(path: str, language: Language) -> bool:
         return True
     if language.name == "Swift" and "Tests" in folders:
         return True
-    return language.in_test_folder and name != "__init__.py" and any(part in TEST_FOLDERS for part in folders)
+    return language.in_test_folder and name != "__init__.py" and in_test_folder(path)
+
+
+def in_test_folder(path: str) -> bool:
+    return any(part in TEST_FOLDERS for part in path.split("/")[:-1])
 
 
 class TestsPresentDetector(Detector):
@@ -82,8 +92,10 @@ class TestsPresentDetector(Detector):
     description = (
         "Finds the languages of the repository from its source files, then the test files of each "
         "language by its conventions (" + ", ".join(language.name for language in LANGUAGES) + "). "
-        "Vendored folders (node_modules, vendor, third_party, ...) are left out. Rust counts "
-        "`tests/` folders and `#[test]`/`#[cfg(test)]` in sources."
+        "Vendored folders (node_modules, vendor, third_party, ...) and test-data trees (testdata, "
+        "fixtures, ...) are left out. Rust counts `tests/` folders and `#[test]`/`#[cfg(test)]` in "
+        f"sources. Passes when any language has tests (the reason names languages without); not "
+        f"applicable with no source code, or fewer than {MIN_SOURCE_FILES} source files and no tests."
     )
 
     def collect(self, client: RepoClient, context: ScanContext) -> Evidence:
@@ -94,6 +106,8 @@ class TestsPresentDetector(Detector):
             language = _BY_EXTENSION.get(extension(posixpath.basename(path)))
             if language is None or is_vendored(path):
                 continue
+            if posixpath.basename(path) == "__init__.py" and in_test_folder(path):
+                continue  # a test package marker is neither a test nor source code
             counts = by_language.setdefault(language.name, {"source_files": 0, "test_files": 0})
             if is_test_file(path, language):
                 counts["test_files"] += 1
@@ -110,9 +124,13 @@ class TestsPresentDetector(Detector):
 
     def evaluate(self, evidence: Evidence) -> list[Finding]:
         by_language = evidence.inventory["tests"]["by_language"]
+        sources = sum(c["source_files"] for c in by_language.values())
         if not by_language:
             return [Finding("test.present", Outcome.NOT_APPLICABLE,
                             "no source files in a language devops-scan knows: nothing to unit-test")]
+        if sources < MIN_SOURCE_FILES and not evidence.of_kind("test-file"):
+            return [Finding("test.present", Outcome.NOT_APPLICABLE,
+                            f"only {sources} source file(s): too little code to expect unit tests")]
         tested = {name: c for name, c in by_language.items() if c["test_files"]}
         untested = sorted(name for name, c in by_language.items() if not c["test_files"] and c["source_files"])
         shown = _sample(evidence.of_kind("test-file"))
@@ -149,6 +167,6 @@ def _rust_inline_tests(client: RepoClient, sources: list[str], by_language: dict
             line = text.count("\n", 0, match.start()) + 1
             facts.append(Fact("test-file", "Rust unit tests in a source file", Location(path, line),
                               {"language": "Rust"}))
+            # Still a source file too: a crate whose every file has a tests module is not "0 source files".
             by_language["Rust"]["test_files"] += 1
-            by_language["Rust"]["source_files"] -= 1
     return facts

@@ -62,6 +62,8 @@ def test_reports_validate_against_the_schema(kind, tmp_path, scan):
 def test_awkward_states_are_reported_not_lost(tmp_path, scan):
     shallow = scan(build("shallow", tmp_path / "a")[0])
     assert shallow["repository"]["shallow"] is True
+    assert shallow["practices"]["scm.versioned"]["reason"] == (
+        "git repository (shallow clone: 1 commit(s) fetched, the full count is unknown)")
     assert any("shallow clone" in w and "history-based practices are unknown" in w for w in shallow["warnings"])
     empty = scan(build("no-commits", tmp_path / "b")[0])
     assert empty["repository"]["head"] is None
