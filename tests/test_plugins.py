@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -16,54 +16,29 @@ from devops_scan.plugins import PluginSpec, find_plugins, load_plugins, validate
 from tests.testing.fakes import FileExistsDetector
 from tests.testing.repos import make_repo
 
-PLUGIN_MODULE = '''\
-"""A third-party detector: does every Python file carry a licence header?"""
-from devops_scan.detector import Detector
-from devops_scan.model import Evidence, Fact, Finding, Location, Outcome
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "plugins.md"
 
 
-class LicenseHeaderDetector(Detector):
-    id = "acme-license-header"
-    title = "Licence headers in Python files"
-    practices = ("acme.license-header",)
-    description = "Every `*.py` file starts with an SPDX-License-Identifier comment."
-
-    def collect(self, client, context):
-        missing = [p for p in client.files.with_extension("py")
-                   if "SPDX-License-Identifier" not in client.read_text(p).text[:300]]
-        return Evidence(self.id, tuple(Fact("no-header", "no SPDX header", Location(p, 1)) for p in missing))
-
-    def evaluate(self, evidence):
-        missing = evidence.of_kind("no-header")
-        if missing:
-            return [Finding("acme.license-header", Outcome.FAIL, f"{len(missing)} file(s) without a header", missing)]
-        return [Finding("acme.license-header", Outcome.PASS, "every Python file has a header")]
-'''
-
-PYPROJECT = '''\
-[build-system]
-requires = ["setuptools>=70"]
-build-backend = "setuptools.build_meta"
-
-[project]
-name = "acme-devops-checks"
-version = "1.2.0"
-
-[project.entry-points."devops_scan.detectors"]
-license-header = "acme_checks:LicenseHeaderDetector"
-broken = "acme_broken:Nothing"
-
-[tool.setuptools]
-py-modules = ["acme_checks", "acme_broken"]
-'''
+def worked_example() -> tuple[str, str]:
+    """The plugin module and pyproject.toml of docs/plugins.md, so the documented example is what we test."""
+    text = DOCS.read_text()
+    module = re.search(r"```python\n(# acme_checks.py\n.*?)```", text, re.S).group(1)
+    pyproject = re.search(r"```toml\n(.*?)```", text, re.S).group(1)
+    # A second, broken entry point in the same distribution: it must be reported, not fatal.
+    pyproject = pyproject.replace("[tool.setuptools]\npy-modules = [\"acme_checks\"]",
+                                  "[tool.setuptools]\npy-modules = [\"acme_checks\", \"acme_broken\"]")
+    pyproject = pyproject.replace('license-header = "acme_checks:LicenseHeaderDetector"',
+                                  'license-header = "acme_checks:LicenseHeaderDetector"\nbroken = "acme_broken:Nothing"')
+    return module, '[build-system]\nrequires = ["setuptools>=70"]\nbuild-backend = "setuptools.build_meta"\n\n' + pyproject
 
 
 @pytest.fixture(scope="module")
 def plugin_site(tmp_path_factory) -> Path:
     """Build and install a tiny third-party distribution into its own site dir (no network)."""
     source = tmp_path_factory.mktemp("acme")
-    (source / "pyproject.toml").write_text(PYPROJECT)
-    (source / "acme_checks.py").write_text(PLUGIN_MODULE)
+    module, pyproject = worked_example()
+    (source / "pyproject.toml").write_text(pyproject)
+    (source / "acme_checks.py").write_text(module)
     (source / "acme_broken.py").write_text("import a_module_that_does_not_exist\n")
     site = tmp_path_factory.mktemp("site")
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
