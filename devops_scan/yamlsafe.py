@@ -1,8 +1,9 @@
 """Safe YAML loading with line numbers for evidence.
 
-ruamel.yaml's round-trip loader keeps positions (`.lc`). Before loading, one pass over the parse
-events bounds nesting depth and the *expanded* size of aliases, so a "billion laughs" file is
-rejected in milliseconds instead of exploding every walker that visits it later.
+Values come from ruamel's C-accelerated composer (see yamlpos.py for the line numbers). Before
+loading, one pass over the parse events bounds nesting depth and the *expanded* size of aliases, so
+a "billion laughs" file is rejected in milliseconds instead of exploding every walker that visits
+it later.
 """
 
 from __future__ import annotations
@@ -36,10 +37,18 @@ class YamlDocuments:
 
 
 def _yaml(positions: bool = True) -> Any:
-    """A round-trip loader (keeps line numbers, pure Python) or a safe one (C-accelerated, ~8× faster)."""
+    """A round-trip loader (pure Python: best error messages) or a safe one (C-accelerated, ~8× faster)."""
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt", pure=True) if positions else YAML(typ="safe")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _yaml_safe(pure: bool) -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=pure)
     yaml.allow_duplicate_keys = False
     return yaml
 
@@ -99,52 +108,64 @@ def _event_line(event: Any) -> int | None:
 def load_yaml(text: str, positions: bool = True) -> YamlDocuments:
     """All documents of `text`, or YamlProblem with the line of the first error.
 
-    With `positions` (the default) mappings and sequences carry their lines for evidence; without,
-    plain dicts and lists are built much faster.
+    With `positions` (the default) mappings and sequences are PositionedMap/PositionedList that
+    know their lines (for evidence); without, plain dicts and lists.
     """
+    from devops_scan.yamlpos import DuplicateKey, construct
+
+    _check_bounds(text)
+    last_error: Exception | None = None
+    # libyaml (C, fast) first; it implements YAML 1.1 syntax and rejects some valid 1.2 (a flow
+    # mapping holding `https://...`), so the pure-Python parser gets the last word.
+    for pure in (False, True):
+        try:
+            yaml = _yaml_safe(pure)
+            if positions:
+                return YamlDocuments(tuple(construct(node) for node in yaml.compose_all(io.StringIO(text))))
+            return YamlDocuments(tuple(yaml.load_all(io.StringIO(text))))
+        except DuplicateKey as error:
+            raise YamlProblem(str(error), error.line) from None
+        except Exception as error:
+            last_error = error
+    raise _explain(text, last_error) from None
+
+
+def _explain(text: str, fast_error: Exception) -> YamlProblem:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        _check_bounds(text)
-        documents = tuple(_yaml(positions).load_all(io.StringIO(text)))
-    except YamlProblem:
-        raise
+        tuple(_yaml(positions=True).load_all(io.StringIO(text)))
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem_text = error.problem or ""
         if error.context_mark is not None and ("end of stream" in problem_text or "<stream end>" in problem_text):
             mark = error.context_mark  # "unexpected end of stream" is clearer at the construct left open
         problem = (error.problem or error.context or "invalid YAML").strip()
-        raise YamlProblem(problem, mark.line + 1 if mark is not None else None) from None
+        return YamlProblem(problem, mark.line + 1 if mark is not None else None)
     except YAMLError as error:
-        raise YamlProblem(str(error).splitlines()[0] if str(error) else type(error).__name__) from None
+        return YamlProblem(str(error).splitlines()[0] if str(error) else type(error).__name__)
     except Exception as error:  # ruamel has crashed on odd input (`!!int` with no digits: IndexError)
-        raise YamlProblem(f"unreadable YAML ({type(error).__name__}: {error})") from None
-    return YamlDocuments(documents)
+        return YamlProblem(f"unreadable YAML ({type(error).__name__}: {error})")
+    mark = getattr(fast_error, "problem_mark", None)
+    return YamlProblem(getattr(fast_error, "problem", None) or str(fast_error).splitlines()[0],
+                       mark.line + 1 if mark is not None else None)
 
 
 def key_line(mapping: Any, key: Any) -> int | None:
-    """1-based line of `key` in a ruamel mapping, or None when not known."""
-    try:
-        return mapping.lc.key(key)[0] + 1
-    except (AttributeError, KeyError, TypeError):
-        return None
+    """1-based line of `key` in a mapping loaded with positions, or None when not known."""
+    lines = getattr(mapping, "key_lines", None)
+    return lines.get(key) if lines is not None else None
 
 
 def item_line(sequence: Any, index: int) -> int | None:
-    """1-based line of the item at `index` in a ruamel sequence, or None."""
-    try:
-        return sequence.lc.item(index)[0] + 1
-    except (AttributeError, KeyError, IndexError, TypeError):
-        return None
+    """1-based line of the item at `index` in a sequence loaded with positions, or None."""
+    lines = getattr(sequence, "item_lines", None)
+    return lines[index] if lines is not None and -len(lines) <= index < len(lines) else None
 
 
 def node_line(node: Any) -> int | None:
-    """1-based line where a ruamel collection starts, or None."""
-    try:
-        return node.lc.line + 1
-    except AttributeError:
-        return None
+    """1-based line where a mapping or sequence loaded with positions starts, or None."""
+    return getattr(node, "line", None)
 
 
 def iter_strings(node: Any, _depth: int = 0) -> Iterator[str]:

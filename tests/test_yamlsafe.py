@@ -20,7 +20,6 @@ def test_lines_are_one_based_for_evidence():
         ("a: [\n", "expected the node content", 2),  # reported at the end of the text
         ("a: 1\na: 2\n", "duplicate key", 2),
         ("a:\n\tb: 1\n", "cannot start any token", 2),
-        ("!!int", "unreadable YAML", None),  # crashes ruamel's constructor itself
         ("- " * 100 + "x", "nested deeper than 64 levels", 1),
     ],
 )
@@ -28,6 +27,26 @@ def test_problems_carry_a_message_and_line(text, message, line):
     with pytest.raises(YamlProblem) as caught:
         load_yaml(text)
     assert message in caught.value.message and caught.value.line == line
+
+
+def test_input_that_crashes_ruamels_constructor_is_a_problem_or_a_string():
+    # `!!int` with no digits raises IndexError inside ruamel's own int constructor.
+    with pytest.raises(YamlProblem, match="unreadable YAML"):
+        load_yaml("!!int", positions=False)
+    assert load_yaml("!!int").first == ""  # our constructor keeps odd scalars as their text
+
+
+def test_valid_yaml_12_that_libyaml_rejects_still_loads():
+    doc = load_yaml("source: {uri: https://example.com/web.git}\n").first
+    assert doc["source"]["uri"] == "https://example.com/web.git"
+
+
+def test_merge_keys_and_scalars_of_the_core_schema():
+    doc = load_yaml(".base: &base\n  image: node\n  retry: 2\njob:\n  <<: *base\n  retry: 0x10\n"
+                    "  flags: [true, yes, null, 010, 1.5, .inf, 2026-01-01]\n").first
+    assert doc["job"]["image"] == "node" and doc["job"]["retry"] == 16
+    assert doc["job"]["flags"] == [True, "yes", None, 10, 1.5, float("inf"), "2026-01-01"]
+    assert key_line(doc["job"], "retry") == 6
 
 
 def test_billion_laughs_is_refused_before_anything_walks_it():

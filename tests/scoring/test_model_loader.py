@@ -43,6 +43,17 @@ def test_default_model_has_the_eight_areas_in_order():
     assert model.overall == "lowest"
 
 
+def test_default_model_is_valid_against_the_model_schema():
+    # Scans skip this check for the packaged model (it costs ~30 ms); this test is its guard.
+    from importlib import resources
+
+    from devops_scan.scoring.loader import _check_schema
+    from devops_scan.yamlsafe import load_yaml
+
+    text = resources.files("devops_scan.models").joinpath("default.yml").read_text("utf-8")
+    _check_schema("default.yml", load_yaml(text).first)
+
+
 def test_every_practice_has_cams_remediation_and_a_known_home():
     model = load_model()
     for practice in model.practices.values():
