@@ -16,6 +16,7 @@ from devops_scan.detector import Detector, ScanContext
 from devops_scan.errors import UnreadableFile
 from devops_scan.model import Evidence, Fact, Finding, Location, Outcome
 from devops_scan.yamlsafe import YamlProblem
+from devops_scan_detectors.common import not_the_projects_own
 
 # Content check: (documents of a YAML file or None for non-YAML, text) -> None if valid, else why not.
 Check = Callable[[tuple[Any, ...] | None, str], str | None]
@@ -171,7 +172,8 @@ class CIPresenceDetector(Detector):
     def collect(self, client: RepoClient, context: ScanContext) -> Evidence:
         facts: list[Fact] = []
         for system in SYSTEMS:
-            paths = sorted({path for pattern in system.paths for path in client.files.glob(pattern)})
+            paths = sorted({path for pattern in system.paths for path in client.files.glob(pattern)
+                            if not not_the_projects_own(path)})
             for path in paths:
                 problem = _problem(client, context, system, path)
                 if problem is not None and system.shared_location and problem.line is None:

@@ -16,11 +16,8 @@ from devops_scan.clients.fileindex import extension
 from devops_scan.detector import Detector, ScanContext
 from devops_scan.errors import UnreadableFile
 from devops_scan.model import Evidence, Fact, Finding, Location, Outcome
+from devops_scan_detectors.common import not_the_projects_own
 
-VENDORED = frozenset({"node_modules", "vendor", "third_party", "third-party", "thirdparty", "external",
-                      "bower_components", ".venv", "venv", "site-packages", "dist", "build", "target"})
-# Trees of sample data for tests (often whole fake projects): neither the project's code nor its tests.
-TEST_DATA = frozenset({"testdata", "test_data", "test-data", "fixtures", "__fixtures__", "__snapshots__"})
 # Below this many source files there is too little code to expect unit tests (a docs site's conf.py).
 MIN_SOURCE_FILES = 3
 TEST_FOLDERS = frozenset({"test", "tests", "testing", "spec", "specs", "__tests__", "unittests", "unit_tests",
@@ -61,11 +58,6 @@ LANGUAGES: tuple[Language, ...] = (
 _BY_EXTENSION = {ext: language for language in LANGUAGES for ext in language.extensions}
 
 
-def is_vendored(path: str) -> bool:
-    """Vendored code or test data: files that are not the project's own code or tests."""
-    return any(part in VENDORED or part in TEST_DATA for part in path.split("/")[:-1])
-
-
 def is_test_file(path: str, language: Language) -> bool:
     name = posixpath.basename(path)
     if language.test_name.search(name):
@@ -104,7 +96,7 @@ class TestsPresentDetector(Detector):
         rust_sources: list[str] = []
         for path in client.files:
             language = _BY_EXTENSION.get(extension(posixpath.basename(path)))
-            if language is None or is_vendored(path):
+            if language is None or not_the_projects_own(path):
                 continue
             if posixpath.basename(path) == "__init__.py" and in_test_folder(path):
                 continue  # a test package marker is neither a test nor source code

@@ -443,3 +443,15 @@ _EVERY_LOCATION = sorted({path for _, path in POLYGLOT} | {".tekton/x.yaml", "cl
 def test_ci_detector_never_raises_at_any_location(path, content):
     finding, inventory = ci_finding({path: content})
     assert_decided(finding, inventory, [path])
+
+
+@pytest.mark.parametrize("folder", ["fixtures/sample-app", "tests/testdata/proj", "vendor/github.com/x/y",
+                                    "web/node_modules/left-pad"])
+def test_ci_files_of_test_data_and_vendored_projects_are_not_this_projects_ci(repo, scan, folder):
+    # A scanner's own fixtures (or a vendored module) hold other projects' Jenkinsfiles and buildspecs.
+    files = {f"{folder}/Jenkinsfile": "pipeline {\n  agent any\n  stages { stage('t') { steps { sh 'make' } } }\n}\n",
+             f"{folder}/buildspec.yml": "version: 0.2\nphases:\n  build:\n    commands: [make]\n",
+             "src/app.py": ""}
+    report = scan(repo(files))
+    assert report["inventory"]["ci_configs"] == []
+    assert report["practices"]["ci.pipeline"]["outcome"] == "fail"
