@@ -5,6 +5,7 @@ from __future__ import annotations
 from devops_scan.clients.base import RepoClient
 from devops_scan.detector import Detector, ScanContext
 from devops_scan.model import Evidence, Fact, Finding, Location, Outcome
+from devops_scan_detectors.common import not_the_projects_own
 
 
 class SourceControlBasicsDetector(Detector):
@@ -14,7 +15,7 @@ class SourceControlBasicsDetector(Detector):
     description = (
         "`scm.versioned` passes when the repository has at least one commit (the HEAD commit and "
         "the commit count are the evidence). `scm.ignore-file` passes when a tracked `.gitignore` "
-        "exists, at the root or in a folder."
+        "exists, at the root or in a folder (not in vendored or test-data trees)."
     )
 
     def collect(self, client: RepoClient, context: ScanContext) -> Evidence:
@@ -27,7 +28,8 @@ class SourceControlBasicsDetector(Detector):
                 count += " in a shallow clone"
             facts.append(Fact("head", f"HEAD {info.head[:12]}{count}",
                               data={"head": info.head, "commits": info.commit_count, "shallow": info.shallow}))
-        facts.extend(Fact("ignore-file", ".gitignore", Location(path)) for path in client.files.named(".gitignore"))
+        facts.extend(Fact("ignore-file", ".gitignore", Location(path)) for path in client.files.named(".gitignore")
+                     if not not_the_projects_own(path))
         return Evidence(self.id, tuple(facts))
 
     def evaluate(self, evidence: Evidence) -> list[Finding]:

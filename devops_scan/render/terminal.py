@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from typing import Any
 
 from devops_scan.render import summary
@@ -23,7 +24,10 @@ def render(report: dict[str, Any], color: bool = False, width: int | None = None
     from rich.table import Table
 
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width or 120,
+    if width is None:
+        # A terminal gets its own width; files and pipes a fixed one, so saved output is stable.
+        width = max(100, shutil.get_terminal_size((120, 24)).columns) if color else 120
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
                       highlight=False, emoji=False)
     overall = report["overall"]
     console.print(f"[bold]devops-scan[/bold] {escape(summary.headline(report))}")

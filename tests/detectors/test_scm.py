@@ -137,3 +137,9 @@ def test_an_unknown_commit_count_is_never_printed_as_none():
     assert finding.outcome.value == "pass"
     assert finding.reason == "git repository at 0123456789ab"
     assert [fact.detail for fact in finding.evidence] == ["HEAD 0123456789ab"]
+
+
+def test_gitignores_of_fixture_trees_do_not_count(repo, scan):
+    report = scan(repo({"fixtures/sample/.gitignore": "*.log\n", "vendor/lib/.gitignore": "x\n", "app.py": ""}))
+    ignore = report["practices"]["scm.ignore-file"]
+    assert (ignore["outcome"], ignore["reason"]) == ("fail", "no tracked .gitignore")
