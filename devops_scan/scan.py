@@ -36,8 +36,5 @@ def scan_path(path: str, model: MaturityModel, as_of: datetime | None = None, re
     """The report dict for the repository at `path` (its working tree, or `ref`)."""
     from devops_scan.clients.open import open_local
 
-    client = open_local(path, ref=ref)
-    try:
+    with open_local(path, ref=ref) as client:
         return build_report(scan_client(client, model, as_of))
-    finally:
-        client.close()

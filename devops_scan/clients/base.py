@@ -99,6 +99,12 @@ class RepoClient(abc.ABC):
     def close(self) -> None:
         """Release processes or handles; the client is unusable afterwards."""
 
+    def __enter__(self) -> "RepoClient":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def _decode(self, path: str) -> FileText | UnreadableFile:
         if path not in self.files:
             return UnreadableFile(path, "not a tracked file")

@@ -9,10 +9,26 @@ from pathlib import Path
 import pytest
 
 from devops_scan.clients.base import MAX_FILE_BYTES
-from devops_scan.clients.open import open_local
+from devops_scan.clients.open import open_local as _open_local
 from devops_scan.errors import BadTargetError, UnreadableFile
 from devops_scan.model import Capability
 from tests.testing.repos import commit_all, git, init_repo, make_repo, write_files
+
+_OPENED = []
+
+
+def open_local(*args, **kwargs):
+    """open_local, remembering the client so its git processes are stopped after the test."""
+    client = _open_local(*args, **kwargs)
+    _OPENED.append(client)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _close_clients():
+    yield
+    while _OPENED:
+        _OPENED.pop().close()
 
 
 def test_working_tree_lists_tracked_files_once_and_ignores_untracked(tmp_path):
