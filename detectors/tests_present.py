@@ -52,7 +52,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language("Rust", ("rs",), re.compile(r"^$a")),  # decided from tests/ folders and #[test] attributes
     Language("Swift", ("swift",), re.compile(r"Tests?\.swift$")),
     Language("Elixir", ("ex", "exs"), re.compile(r"_test\.exs$")),
-    Language("C/C++", ("c", "cc", "cpp", "cxx", "h", "hpp"), re.compile(r"(_test|_unittest|Test)\.(c|cc|cpp|cxx)$|^test_.*\.(c|cc|cpp)$")),
+    Language("C/C++", ("c", "cc", "cpp", "cxx", "h", "hpp"),
+             re.compile(r"(_test|_unittest|Test)\.(c|cc|cpp|cxx)$|^test_.*\.(c|cc|cpp)$")),
     Language("Shell", ("sh", "bash", "bats"), re.compile(r"\.bats$|^test_.*\.sh$|_test\.sh$")),
 )
 _BY_EXTENSION = {ext: language for language in LANGUAGES for ext in language.extensions}

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import click
 
 from devops_scan import __version__
-from devops_scan.errors import EXIT_UNEXPECTED, EXIT_USAGE, ScanError
+from devops_scan.errors import EXIT_UNEXPECTED, ScanError
 
 LEVEL_CHOICES = ("base", "beginner", "intermediate", "advanced", "expert")
 FORMAT_CHOICES = ("table", "json", "markdown")
@@ -101,5 +101,3 @@ def main(argv: list[str] | None = None) -> None:
         code = EXIT_UNEXPECTED
     sys.exit(code if isinstance(code, int) else 0)
 
-
-__all__ = ["main", "cli", "EXIT_USAGE"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping, Sequence
 
 from devops_scan.clients.base import RepoClient
@@ -31,7 +31,8 @@ def run_detectors(client: RepoClient, detectors: Sequence[type[Detector]], conte
     for detector_class in sorted(detectors, key=lambda d: d.id):
         lacking = sorted(detector_class.requires - client.capabilities, key=lambda c: c.value)
         if lacking:
-            reason = "; ".join(f"needs {cap.value}: {missing.get(cap, 'not offered by this source')}" for cap in lacking)
+            reason = "; ".join(f"needs {cap.value}: {missing.get(cap, 'not offered by this source')}"
+                               for cap in lacking)
             produced = _unknown_for(detector_class, reason)
         else:
             produced, collected, failure = _run_one(detector_class, client, context)
@@ -83,8 +84,6 @@ def _complete(detector_class: type[Detector], produced: Iterable[Finding]) -> li
 
 
 def _with_detector(finding: Finding, detector_id: str) -> Finding:
-    from dataclasses import replace
-
     return replace(finding, detector=detector_id)
 
 

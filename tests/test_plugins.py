@@ -27,9 +27,10 @@ def worked_example() -> tuple[str, str]:
     # A second, broken entry point in the same distribution: it must be reported, not fatal.
     pyproject = pyproject.replace("[tool.setuptools]\npy-modules = [\"acme_checks\"]",
                                   "[tool.setuptools]\npy-modules = [\"acme_checks\", \"acme_broken\"]")
-    pyproject = pyproject.replace('license-header = "acme_checks:LicenseHeaderDetector"',
-                                  'license-header = "acme_checks:LicenseHeaderDetector"\nbroken = "acme_broken:Nothing"')
-    return module, '[build-system]\nrequires = ["setuptools>=70"]\nbuild-backend = "setuptools.build_meta"\n\n' + pyproject
+    entry = 'license-header = "acme_checks:LicenseHeaderDetector"'
+    pyproject = pyproject.replace(entry, entry + '\nbroken = "acme_broken:Nothing"')
+    build_system = '[build-system]\nrequires = ["setuptools>=70"]\nbuild-backend = "setuptools.build_meta"\n\n'
+    return module, build_system + pyproject
 
 
 @pytest.fixture(scope="module")

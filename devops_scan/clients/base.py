@@ -96,7 +96,7 @@ class RepoClient(abc.ABC):
         """Files that could not be read or were read lossily, with why; sorted by path."""
         return dict(sorted(self._read_warnings.items()))
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook: most clients hold nothing to release
         """Release processes or handles; the client is unusable afterwards."""
 
     def __enter__(self) -> "RepoClient":

@@ -95,8 +95,34 @@ def _line_at(data: Any, path: list[Any]) -> int | None:
 
 
 def _build(source: str, data: Any) -> MaturityModel:
-    practices_node = data["practices"]
-    practices = {
+    practices = _practices(data["practices"])
+    area_ids = [area["id"] for area in data["areas"]]
+    for index, area_id in enumerate(area_ids):
+        if area_ids.index(area_id) != index:
+            raise ModelError(source, item_line(data["areas"], index), f"area '{area_id}' is defined twice")
+    for practice in practices.values():
+        if practice.area is not None and practice.area not in area_ids:
+            line = key_line(data["practices"][practice.id], "area")
+            raise ModelError(source, line, f"practice '{practice.id}': no area '{practice.area}' in this model")
+    areas = tuple(_area(source, node, practices, item_line(data["areas"], index))
+                  for index, node in enumerate(data["areas"]))
+    return MaturityModel(
+        name=data["name"],
+        version=str(data["version"]),
+        title=str(data.get("title", data["name"])),
+        description=str(data.get("description", "")).strip(),
+        overall=data.get("overall", "lowest"),
+        areas=areas,
+        practices=practices,
+        source=source,
+    )
+
+
+def _practices(node: Any) -> dict[str, Practice]:
+    def text(spec: Any, key: str) -> str | None:
+        return str(spec[key]).strip() if spec.get(key) else None
+
+    return {
         practice_id: Practice(
             id=practice_id,
             title=str(spec["title"]).strip(),
@@ -105,51 +131,33 @@ def _build(source: str, data: Any) -> MaturityModel:
             weight=float(spec.get("weight", 1)),
             area=spec.get("area"),
             level=spec.get("level"),
-            evidence=str(spec.get("evidence", "")).strip(),
-            platform=(str(spec["platform"]).strip() if spec.get("platform") else None),
-            local_proxy=(str(spec["local_proxy"]).strip() if spec.get("local_proxy") else None),
+            evidence=text(spec, "evidence") or "",
+            platform=text(spec, "platform"),
+            local_proxy=text(spec, "local_proxy"),
         )
-        for practice_id, spec in practices_node.items()
+        for practice_id, spec in node.items()
     }
-    area_ids = [area["id"] for area in data["areas"]]
-    for index, area_id in enumerate(area_ids):
-        if area_ids.index(area_id) != index:
-            raise ModelError(source, item_line(data["areas"], index), f"area '{area_id}' is defined twice")
+
+
+def _area(source: str, node: Any, practices: dict[str, Practice], line: int | None) -> Area:
+    """An area's requirements: the practices whose home it is, plus its `also_require` entries."""
+    requirements: dict[str, list[Requirement]] = {level: [] for level in LEVELS[1:]}
     for practice in practices.values():
-        if practice.area is not None and practice.area not in area_ids:
-            line = key_line(practices_node[practice.id], "area")
-            raise ModelError(source, line, f"practice '{practice.id}': no area '{practice.area}' in this model")
-
-    areas = []
-    for index, area_node in enumerate(data["areas"]):
-        requirements: dict[str, list[Requirement]] = {level: [] for level in LEVELS[1:]}
-        for practice in practices.values():
-            if practice.area == area_node["id"]:
-                requirements[practice.level].append(Requirement((practice.id,)))
-        for level, entries in (area_node.get("also_require") or {}).items():
-            for position, entry in enumerate(entries):
-                group = tuple(entry["any_of"]) if isinstance(entry, dict) else (entry,)
-                for practice_id in group:
-                    if practice_id not in practices:
-                        line = item_line(area_node["also_require"][level], position)
-                        raise ModelError(source, line, f"area '{area_node['id']}' requires unknown practice '{practice_id}'")
-                requirements[level].append(Requirement(group))
-        areas.append(Area(
-            id=area_node["id"],
-            title=str(area_node["title"]),
-            descriptions={level: str(text).strip() for level, text in (area_node.get("levels") or {}).items()},
-            requirements={level: tuple(reqs) for level, reqs in requirements.items() if reqs},
-        ))
-        if not any(areas[-1].requirements.values()):
-            raise ModelError(source, item_line(data["areas"], index), f"area '{area_node['id']}' requires no practice at any level")
-    return MaturityModel(
-        name=data["name"],
-        version=str(data["version"]),
-        title=str(data.get("title", data["name"])),
-        description=str(data.get("description", "")).strip(),
-        overall=data.get("overall", "lowest"),
-        areas=tuple(areas),
-        practices=practices,
-        source=source,
+        if practice.area == node["id"]:
+            requirements[practice.level].append(Requirement((practice.id,)))
+    for level, entries in (node.get("also_require") or {}).items():
+        for position, entry in enumerate(entries):
+            group = tuple(entry["any_of"]) if isinstance(entry, dict) else (entry,)
+            for practice_id in group:
+                if practice_id not in practices:
+                    raise ModelError(source, item_line(node["also_require"][level], position),
+                                     f"area '{node['id']}' requires unknown practice '{practice_id}'")
+            requirements[level].append(Requirement(group))
+    if not any(requirements.values()):
+        raise ModelError(source, line, f"area '{node['id']}' requires no practice at any level")
+    return Area(
+        id=node["id"],
+        title=str(node["title"]),
+        descriptions={level: str(text).strip() for level, text in (node.get("levels") or {}).items()},
+        requirements={level: tuple(reqs) for level, reqs in requirements.items() if reqs},
     )
-

@@ -7,11 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from devops_scan import __version__
-from devops_scan.cli import cli, main
+from devops_scan.cli import main
 from tests.testing.repos import make_repo
 
 PYTHON_PROJECT = {
@@ -22,20 +23,17 @@ PYTHON_PROJECT = {
 }
 
 
-def invoke(*args: str):
-    """Run main() as the console script does; returns (exit code, stdout, stderr)."""
-    runner = CliRunner()
-    result = runner.invoke(main_wrapper, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-import click  # noqa: E402  (after the helper it wraps, for reading order)
-
-
 @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.pass_context
 def main_wrapper(ctx):
+    """Lets CliRunner capture main(), which maps errors to exit codes as the console script does."""
     main(ctx.args)
+
+
+def invoke(*args: str):
+    """Run main() as the console script does; returns (exit code, stdout, stderr)."""
+    result = CliRunner().invoke(main_wrapper, list(args))
+    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
@@ -51,7 +49,8 @@ def test_version():
 def test_version_does_not_import_heavy_modules():
     probe = ("import sys, runpy; sys.argv=['devops-scan','--version']\n"
              "try:\n    runpy.run_module('devops_scan', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-             "print(sorted(m for m in ('github','gitlab','jinja2','git','rich','ruamel','jsonschema') if m in sys.modules))")
+             "heavy = ('github', 'gitlab', 'jinja2', 'git', 'rich', 'ruamel', 'jsonschema')\n"
+             "print(sorted(m for m in heavy if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
 

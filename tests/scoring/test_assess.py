@@ -39,7 +39,9 @@ def model(tmp_path):
 
 
 def findings(**outcomes: str) -> dict[str, Finding]:
-    return {pid.replace("_", "."): Finding(pid.replace("_", "."), Outcome(o), f"{o} because") for pid, o in outcomes.items()}
+    """findings(b_one="pass") → {"b.one": Finding(...)}."""
+    ids = {name: name.replace("_", ".") for name in outcomes}
+    return {ids[name]: Finding(ids[name], Outcome(o), f"{o} because") for name, o in outcomes.items()}
 
 
 def area(assessment, area_id):

@@ -48,8 +48,9 @@ class FileExistsDetector(Detector):
     practices = ("demo.file",)
 
     def collect(self, client: RepoClient, context: ScanContext) -> Evidence:
-        return Evidence(self.id, tuple(Fact("marker", "marker file", Location(p)) for p in client.files.named("marker")),
-                        inventory={"markers": len(client.files.named("marker"))})
+        markers = client.files.named("marker")
+        return Evidence(self.id, tuple(Fact("marker", "marker file", Location(p)) for p in markers),
+                        inventory={"markers": len(markers)})
 
     def evaluate(self, evidence: Evidence) -> list[Finding]:
         facts = evidence.of_kind("marker")
