@@ -68,7 +68,8 @@ def build_report(run: ScanRun) -> dict[str, Any]:
             "bare": repo.bare,
         },
         "as_of": format_time(run.as_of),
-        "model": {"name": model.name, "version": model.version, "source": model.source},
+        "model": {"name": model.name, "version": model.version, "source": model.source,
+                  "overall": model.overall},
         "overall": assessment.overall,
         "levels": {area.id: area.level for area in assessment.areas},
         "areas": {

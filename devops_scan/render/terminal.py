@@ -31,8 +31,9 @@ def render(report: dict[str, Any], color: bool = False, width: int | None = None
                       highlight=False, emoji=False)
     overall = report["overall"]
     console.print(f"[bold]devops-scan[/bold] {escape(summary.headline(report))}")
+    method = "the lowest" if report["model"]["overall"] == "lowest" else "the median"
     console.print(f"Overall level: [{_LEVEL_STYLE[overall]}]{summary.level_title(overall)}[/]"
-                  " (the lowest area level)\n" if report.get("model") else "")
+                  f" ({method} of the applicable areas' levels)\n")
 
     areas = Table(title="Maturity by area", title_justify="left", expand=False)
     areas.add_column("Area")
