@@ -10,7 +10,7 @@ import abc
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, TypeVar
 
 from devops_scan.model import Capability, Evidence, Finding
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from devops_scan.clients.base import RepoClient
     from devops_scan.yamlsafe import YamlDocuments
 
+T = TypeVar("T")
 DETECTOR_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 PRACTICE_ID = re.compile(r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
 
@@ -32,6 +33,13 @@ class ScanContext:
 
     as_of: datetime
     _yaml: dict[str, Any] = field(default_factory=dict, repr=False)
+    _shared: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def shared(self, key: str, compute: Callable[[], T]) -> T:
+        """A value several detectors need (the parsed CI pipelines, say), computed once per scan."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        return self._shared[key]
 
     def yaml(self, client: "RepoClient", path: str) -> "YamlDocuments":
         """The parsed documents of `path`; raises UnreadableFile or YamlProblem (memoised too)."""

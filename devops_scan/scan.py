@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from typing import Any, Sequence
 
 from devops_scan.clients.base import RepoClient
+from devops_scan.config import load_config
 from devops_scan.detector import Detector, ScanContext
 from devops_scan.engine import run_detectors
 from devops_scan.plugins import load_plugins
@@ -26,9 +27,14 @@ def scan_client(
         plugins = load_plugins()
         detectors = [loaded.detector for loaded in plugins.detectors]
         notes.extend(plugins.problems)
+    config = load_config(client)
+    notes.extend(config.warnings)
+    if config.exclude:
+        client.exclude(config.excluder())
     moment = (as_of or datetime.now(timezone.utc)).replace(microsecond=0)
     result = run_detectors(client, detectors, ScanContext(as_of=moment))
-    return ScanRun(client.info, moment, assess(model, result.findings), result, tuple(notes))
+    findings = config.apply(result.findings)
+    return ScanRun(client.info, moment, assess(model, findings), result, tuple(notes))
 
 
 def scan_path(path: str, model: MaturityModel, as_of: datetime | None = None, ref: str | None = None

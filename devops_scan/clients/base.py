@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Iterable, Mapping
 
 from devops_scan.clients.fileindex import FileIndex
 from devops_scan.errors import UnreadableFile
@@ -54,16 +54,29 @@ class RepoClient(abc.ABC):
     def __init__(self) -> None:
         self._texts: dict[str, FileText | UnreadableFile] = {}
         self._read_warnings: dict[str, str] = {}
+        self._index: FileIndex | None = None
+        self._excluded: Callable[[str], bool] = lambda _path: False
 
     @property
     @abc.abstractmethod
     def info(self) -> RepoInfo:
         """HEAD, branches and commit count of what is scanned."""
 
-    @property
     @abc.abstractmethod
+    def _tracked_paths(self) -> Iterable[str]:
+        """Every tracked path, from the client's one listing."""
+
+    @property
     def files(self) -> FileIndex:
-        """Every tracked file, listed once."""
+        """Every tracked file not excluded by the scan's configuration, listed and indexed once."""
+        if self._index is None:
+            self._index = FileIndex(path for path in self._tracked_paths() if not self._excluded(path))
+        return self._index
+
+    def exclude(self, is_excluded: Callable[[str], bool]) -> None:
+        """Leave paths out of the scan (`exclude:` in .devops-scan.yml): detectors never see them."""
+        self._excluded = is_excluded
+        self._index = None
 
     @property
     @abc.abstractmethod

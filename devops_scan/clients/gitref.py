@@ -6,11 +6,9 @@ It scans a pull request's base (or a bare mirror) without a second checkout.
 from __future__ import annotations
 
 import posixpath
-from functools import cached_property
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from devops_scan.clients.base import RepoClient, RepoInfo
-from devops_scan.clients.fileindex import FileIndex
 from devops_scan.clients.git import Git, TreeEntry, parse_listing
 from devops_scan.clients.local import history_capabilities
 from devops_scan.errors import BadTargetError, UnreadableFile
@@ -50,9 +48,8 @@ class GitRefClient(RepoClient):
     def info(self) -> RepoInfo:
         return self._info
 
-    @cached_property
-    def files(self) -> FileIndex:
-        return FileIndex(self._entries)
+    def _tracked_paths(self) -> Iterable[str]:
+        return self._entries
 
     @property
     def capabilities(self) -> frozenset[Capability]:

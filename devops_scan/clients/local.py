@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-from functools import cached_property
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from devops_scan.clients.base import RepoClient, RepoInfo
-from devops_scan.clients.fileindex import FileIndex
 from devops_scan.clients.git import Git, parse_listing
 from devops_scan.errors import UnreadableFile
 from devops_scan.model import Capability
@@ -67,9 +65,8 @@ class WorkingTreeClient(RepoClient):
     def info(self) -> RepoInfo:
         return self._info
 
-    @cached_property
-    def files(self) -> FileIndex:
-        return FileIndex(self._entries)
+    def _tracked_paths(self) -> Iterable[str]:
+        return self._entries
 
     @property
     def capabilities(self) -> frozenset[Capability]:

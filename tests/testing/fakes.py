@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Mapping
 
 from devops_scan.clients.base import RepoClient, RepoInfo
-from devops_scan.clients.fileindex import FileIndex
 from devops_scan.detector import Detector, ScanContext
 from devops_scan.errors import UnreadableFile
 from devops_scan.model import Capability, Evidence, Fact, Finding, Location, Outcome
@@ -23,9 +22,8 @@ class MemoryClient(RepoClient):
         return RepoInfo(path="/memory", url=None, head="a" * 40, branch="main", default_branch="main",
                         commit_count=1)
 
-    @property
-    def files(self) -> FileIndex:
-        return FileIndex(self._files)
+    def _tracked_paths(self):
+        return self._files
 
     @property
     def capabilities(self):
