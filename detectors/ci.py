@@ -170,18 +170,7 @@ class CIPresenceDetector(Detector):
     )
 
     def collect(self, client: RepoClient, context: ScanContext) -> Evidence:
-        facts: list[Fact] = []
-        for system in SYSTEMS:
-            paths = sorted({path for pattern in system.paths for path in client.files.glob(pattern)
-                            if not not_the_projects_own(path)})
-            for path in paths:
-                problem = _problem(client, context, system, path)
-                if problem is not None and system.shared_location and problem.line is None:
-                    continue
-                kind, detail = (("ci-config", f"{system.name} configuration") if problem is None
-                                else ("ci-config-invalid", f"{system.name} file ignored: {problem.message}"))
-                line = problem.line if problem is not None else None
-                facts.append(Fact(kind, detail, Location(path, line), {"system": system.id}))
+        facts = find_ci_files(client, context)
         configs = [fact for fact in facts if fact.kind == "ci-config"]
         # Sorted like `ci_systems`, not in SYSTEMS' declaration order, so a reader finds a system by name.
         inventory = {
@@ -189,13 +178,13 @@ class CIPresenceDetector(Detector):
             "ci_configs": sorted(({"system": fact.data["system"], "path": fact.location.path} for fact in configs),
                                  key=lambda config: (config["system"], config["path"])),
         }
-        return Evidence(self.id, tuple(facts), inventory)
+        return Evidence(self.id, facts, inventory)
 
     def evaluate(self, evidence: Evidence) -> list[Finding]:
         configs = evidence.of_kind("ci-config")
         invalid = evidence.of_kind("ci-config-invalid")
         if configs:
-            names = sorted({_system_name(fact.data["system"]) for fact in configs})
+            names = sorted({system_name(fact.data["system"]) for fact in configs})
             return [Finding("ci.pipeline", Outcome.PASS,
                             f"CI configured with {', '.join(names)} ({len(configs)} file(s))", configs + invalid)]
         if invalid:
@@ -204,6 +193,28 @@ class CIPresenceDetector(Detector):
                             invalid)]
         return [Finding("ci.pipeline", Outcome.FAIL,
                         f"no CI configuration of any of the {len(SYSTEMS)} systems devops-scan knows")]
+
+
+def find_ci_files(client: RepoClient, context: ScanContext) -> tuple[Fact, ...]:
+    """Every file in a CI location: `ci-config` facts for valid ones, `ci-config-invalid` with the reason
+    for the rest. Computed once per scan; the pipeline parsers start from the valid ones."""
+    return context.shared("ci-files", lambda: tuple(_find(client, context)))
+
+
+def _find(client: RepoClient, context: ScanContext) -> list[Fact]:
+    facts: list[Fact] = []
+    for system in SYSTEMS:
+        paths = sorted({path for pattern in system.paths for path in client.files.glob(pattern)
+                        if not not_the_projects_own(path)})
+        for path in paths:
+            problem = _problem(client, context, system, path)
+            if problem is not None and system.shared_location and problem.line is None:
+                continue
+            kind, detail = (("ci-config", f"{system.name} configuration") if problem is None
+                            else ("ci-config-invalid", f"{system.name} file ignored: {problem.message}"))
+            line = problem.line if problem is not None else None
+            facts.append(Fact(kind, detail, Location(path, line), {"system": system.id}))
+    return facts
 
 
 @dataclass(frozen=True)
@@ -227,5 +238,5 @@ def _problem(client: RepoClient, context: ScanContext, system: CISystem, path: s
     return None if reason is None else _Problem(reason)
 
 
-def _system_name(system_id: str) -> str:
+def system_name(system_id: str) -> str:
     return next(system.name for system in SYSTEMS if system.id == system_id)
