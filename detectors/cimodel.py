@@ -25,6 +25,10 @@ CALL = "call"                  # called by another pipeline (workflow_call, trig
 OTHER = "other"                # anything else (issue comments, webhooks, ...)
 EVENTS = (PUSH, PULL_REQUEST, TAG, SCHEDULE, MANUAL, RELEASE, CALL, OTHER)
 
+# A branch pattern meaning "the repository's default branch, whatever its name" (GitLab's
+# `$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH`); parsers put it in Triggers.branches.
+DEFAULT_BRANCH = "$CI_DEFAULT_BRANCH"
+
 
 @dataclass(frozen=True)
 class Triggers:
@@ -37,17 +41,21 @@ class Triggers:
     branches_ignore: tuple[str, ...] = ()
     location: Location | None = None
 
-    def on_push_to(self, branch: str) -> bool:
-        """Whether a push to `branch` runs it, as far as the branch filters say."""
+    def on_push_to(self, branch: str, default_branch: str | None = None) -> bool:
+        """Whether a push to `branch` runs it, as far as the branch filters say. `default_branch`
+        resolves the DEFAULT_BRANCH pattern (pass the branch itself when checking the default branch)."""
         if PUSH not in self.events:
             return False
-        if any(_branch_matches(pattern, branch) for pattern in self.branches_ignore):
+        if any(_branch_matches(pattern, branch, default_branch) for pattern in self.branches_ignore):
             return False
-        return self.branches is None or any(_branch_matches(pattern, branch) for pattern in self.branches)
+        return self.branches is None or any(_branch_matches(pattern, branch, default_branch)
+                                            for pattern in self.branches)
 
 
-def _branch_matches(pattern: str, branch: str) -> bool:
+def _branch_matches(pattern: str, branch: str, default_branch: str | None = None) -> bool:
     # GitHub's `**` and `*`, GitLab's /regex/ (reduced to a literal check of its text), plain names.
+    if pattern == DEFAULT_BRANCH:
+        return default_branch is not None and branch == default_branch
     if len(pattern) > 2 and pattern.startswith("/") and pattern.endswith("/"):
         return pattern.strip("/^$") == branch
     return fnmatch.fnmatchcase(branch, pattern.replace("**", "*"))
@@ -82,6 +90,9 @@ class Job:
     # Why the job can never run (`if: false`, `when: never`, ...); None when it can.
     disabled: str | None = None
     needs: tuple[str, ...] = ()
+    # The stage it belongs to, for systems that order jobs by stages (GitLab, Azure, Jenkins, Bitbucket,
+    # Semaphore blocks): a job runs after every job of an earlier stage. None when not staged.
+    stage: str | None = None
     # Build matrix: dimension → values (GitHub strategy.matrix, GitLab parallel:matrix, Travis, ...).
     matrix: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
     # Container image the job runs in.
@@ -115,6 +126,8 @@ class Pipeline:
     jobs: tuple[Job, ...]
     name: str | None = None
     includes: tuple[Include, ...] = ()
+    # Stage names in execution order (see Job.stage).
+    stages: tuple[str, ...] = ()
     # Things the parser could not read (a missing local include, an unsupported construct), with lines.
     problems: tuple[str, ...] = ()
     # GitHub Actions top-level `permissions:`; None when not declared (the repository default applies).
@@ -125,6 +138,25 @@ class Pipeline:
 
     def job_triggers(self, job: Job) -> Triggers:
         return job.triggers or self.triggers
+
+    def runs_after(self, later: Job, earlier: Job) -> bool:
+        """Whether `later` waits for `earlier`: through `needs` (transitively) or a later stage."""
+        by_id = {job.id: job for job in self.jobs}
+        seen: set[str] = set()
+        pending = list(later.needs)
+        while pending:
+            job_id = pending.pop()
+            if job_id == earlier.id:
+                return True
+            if job_id not in seen and job_id in by_id:
+                seen.add(job_id)
+                pending.extend(by_id[job_id].needs)
+        if later.needs or later.stage is None or earlier.stage is None:
+            return False  # explicit `needs` replace stage ordering (GitLab DAG semantics)
+        stages = list(self.stages)
+        if later.stage in stages and earlier.stage in stages:
+            return stages.index(later.stage) > stages.index(earlier.stage)
+        return False
 
 
 def as_text(value: Any) -> str | None:
