@@ -226,7 +226,9 @@ class _Problem:
 def _problem(client: RepoClient, context: ScanContext, system: CISystem, path: str) -> _Problem | None:
     try:
         text = client.read_text(path).text
-        documents = tuple(context.yaml(client, path).documents) if system.yaml else None
+        # GitLab keeps the last of duplicate keys; the other systems' loaders reject them.
+        documents = (tuple(context.yaml(client, path, last_key_wins=system.id == "gitlab-ci").documents)
+                     if system.yaml else None)
     except UnreadableFile as error:
         return _Problem(f"unreadable ({error.reason})")
     except YamlProblem as error:

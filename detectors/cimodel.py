@@ -9,6 +9,7 @@ Nothing here judges: a Pipeline is what the file says, with the line of everythi
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -53,11 +54,14 @@ class Triggers:
 
 
 def _branch_matches(pattern: str, branch: str, default_branch: str | None = None) -> bool:
-    # GitHub's `**` and `*`, GitLab's /regex/ (reduced to a literal check of its text), plain names.
+    # GitHub's `**` and `*` globs, `/regex/` (GitLab, Travis, CircleCI, Buildkite...), plain names.
     if pattern == DEFAULT_BRANCH:
         return default_branch is not None and branch == default_branch
     if len(pattern) > 2 and pattern.startswith("/") and pattern.endswith("/"):
-        return pattern.strip("/^$") == branch
+        try:
+            return re.search(pattern[1:-1], branch) is not None
+        except re.error:
+            return False
     return fnmatch.fnmatchcase(branch, pattern.replace("**", "*"))
 
 
@@ -90,6 +94,9 @@ class Job:
     # Why the job can never run (`if: false`, `when: never`, ...); None when it can.
     disabled: str | None = None
     needs: tuple[str, ...] = ()
+    # True when `needs` replaces stage ordering (GitLab: a job with `needs:`, even `needs: []`, starts as
+    # soon as those jobs finish, whatever its stage).
+    dag: bool = False
     # The stage it belongs to, for systems that order jobs by stages (GitLab, Azure, Jenkins, Bitbucket,
     # Semaphore blocks): a job runs after every job of an earlier stage. None when not staged.
     stage: str | None = None
@@ -140,23 +147,26 @@ class Pipeline:
         return job.triggers or self.triggers
 
     def runs_after(self, later: Job, earlier: Job) -> bool:
-        """Whether `later` waits for `earlier`: through `needs` (transitively) or a later stage."""
+        """Whether `later` waits for `earlier`: through `needs` and stage order, transitively."""
         by_id = {job.id: job for job in self.jobs}
-        seen: set[str] = set()
-        pending = list(later.needs)
-        while pending:
-            job_id = pending.pop()
-            if job_id == earlier.id:
-                return True
-            if job_id not in seen and job_id in by_id:
-                seen.add(job_id)
-                pending.extend(by_id[job_id].needs)
-        if later.needs or later.stage is None or earlier.stage is None:
-            return False  # explicit `needs` replace stage ordering (GitLab DAG semantics)
         stages = list(self.stages)
-        if later.stage in stages and earlier.stage in stages:
-            return stages.index(later.stage) > stages.index(earlier.stage)
+        seen: set[str] = set()
+        pending = list(self._predecessors(later, by_id, stages))
+        while pending:
+            job = pending.pop()
+            if job.id == earlier.id:
+                return True
+            if job.id not in seen:
+                seen.add(job.id)
+                pending.extend(self._predecessors(job, by_id, stages))
         return False
+
+    def _predecessors(self, job: Job, by_id: dict[str, Job], stages: list[str]) -> list[Job]:
+        found = [by_id[name] for name in job.needs if name in by_id]
+        if not job.dag and job.stage in stages:
+            position = stages.index(job.stage)
+            found += [other for other in self.jobs if other.stage in stages[:position]]
+        return found
 
 
 def as_text(value: Any) -> str | None:

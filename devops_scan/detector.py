@@ -41,17 +41,20 @@ class ScanContext:
             self._shared[key] = compute()
         return self._shared[key]
 
-    def yaml(self, client: "RepoClient", path: str) -> "YamlDocuments":
-        """The parsed documents of `path`; raises UnreadableFile or YamlProblem (memoised too)."""
+    def yaml(self, client: "RepoClient", path: str, last_key_wins: bool = False) -> "YamlDocuments":
+        """The parsed documents of `path`; raises UnreadableFile or YamlProblem (memoised too).
+
+        `last_key_wins` for files whose tool accepts duplicate keys (GitLab CI)."""
         from devops_scan.yamlsafe import load_yaml
 
-        cached = self._yaml.get(path)
+        key = (path, last_key_wins)
+        cached = self._yaml.get(key)
         if cached is None:
             try:
-                cached = load_yaml(client.read_text(path).text)
+                cached = load_yaml(client.read_text(path).text, last_key_wins=last_key_wins)
             except Exception as error:  # memoise failures too: one parse attempt per file
                 cached = error
-            self._yaml[path] = cached
+            self._yaml[key] = cached
         if isinstance(cached, Exception):
             raise cached
         return cached

@@ -40,14 +40,18 @@ class DuplicateKey(Exception):
         self.line = line
 
 
-def construct(node: Any) -> Any:
-    """Values for a composed node graph. Aliases share one value, as YAML means them to."""
-    return _Builder().build(node)
+def construct(node: Any, last_key_wins: bool = False) -> Any:
+    """Values for a composed node graph. Aliases share one value, as YAML means them to.
+
+    A duplicate key is an error unless `last_key_wins` (GitLab CI, for one, accepts duplicates and
+    keeps the last value)."""
+    return _Builder(last_key_wins).build(node)
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, last_key_wins: bool = False) -> None:
         self._built: dict[int, Any] = {}
+        self._last_key_wins = last_key_wins
 
     def build(self, node: Any) -> Any:
         known = self._built.get(id(node))
@@ -80,7 +84,7 @@ class _Builder:
             key = self.build(key_node)
             if isinstance(key, (dict, list)):
                 key = str(key_node.start_mark)  # complex keys cannot be dict keys; keep them distinct
-            if key in target:
+            if key in target and not self._last_key_wins:
                 raise DuplicateKey(key, key_node.start_mark.line + 1)
             target[key] = self.build(value_node)
             target.key_lines[key] = key_node.start_mark.line + 1

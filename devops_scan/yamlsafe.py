@@ -105,7 +105,7 @@ def _event_line(event: Any) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
-def load_yaml(text: str, positions: bool = True) -> YamlDocuments:
+def load_yaml(text: str, positions: bool = True, last_key_wins: bool = False) -> YamlDocuments:
     """All documents of `text`, or YamlProblem with the line of the first error.
 
     With `positions` (the default) mappings and sequences are PositionedMap/PositionedList that
@@ -121,7 +121,8 @@ def load_yaml(text: str, positions: bool = True) -> YamlDocuments:
         try:
             yaml = _yaml_safe(pure)
             if positions:
-                return YamlDocuments(tuple(construct(node) for node in yaml.compose_all(io.StringIO(text))))
+                return YamlDocuments(tuple(construct(node, last_key_wins)
+                                           for node in yaml.compose_all(io.StringIO(text))))
             return YamlDocuments(tuple(yaml.load_all(io.StringIO(text))))
         except DuplicateKey as error:
             raise YamlProblem(str(error), error.line) from None

@@ -26,15 +26,21 @@ HOSTILE = [
      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
      "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
      "on: push\njobs: *f\n", "aliases expand", 6),
-    ("duplicate-key", ".gitlab-ci.yml",
-     "test:\n  script: [npm test]\nlint:\n  script: [npm run lint]\ntest:\n  script: [npm run e2e]\n",
-     "duplicate key", 5),
+    ("duplicate-key", ".circleci/config.yml",
+     "version: 2.1\njobs:\n  test:\n    steps: [checkout]\nversion: 2\n", "duplicate key", 5),
     ("tab-indent", ".circleci/config.yml", "version: 2.1\njobs:\n\ttest:\n\t\tsteps: [checkout]\n", "invalid YAML", 3),
     # An unclosed quote is reported where it opens, not at the end of the file.
     ("unclosed-quote", "azure-pipelines.yml", "steps:\n  - script: \"npm test\n  - script: lint\n",
      "invalid YAML", 2),
     ("deep-nesting", ".drone.yml", "kind: " + "[" * 100 + "]" * 100 + "\n", "nested deeper", 1),
 ]
+
+
+def test_gitlab_keeps_the_last_of_duplicate_keys_as_gitlab_does(repo, scan):
+    text = "test:\n  script: [npm test]\nlint:\n  script: [npm run lint]\ntest:\n  script: [npm run e2e]\n"
+    report = scan(repo({".gitlab-ci.yml": text}))
+    assert report["practices"]["ci.pipeline"]["outcome"] == "pass"
+    assert report["inventory"]["ci_configs"] == [{"system": "gitlab-ci", "path": ".gitlab-ci.yml"}]
 
 
 @pytest.mark.parametrize(("path", "text", "detail", "line"), [row[1:] for row in HOSTILE],
