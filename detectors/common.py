@@ -4,7 +4,8 @@ from __future__ import annotations
 
 # Third-party code committed into the tree: its CI files and tests are someone else's.
 VENDORED = frozenset({"node_modules", "vendor", "third_party", "third-party", "thirdparty", "external",
-                      "bower_components", ".venv", "venv", "site-packages", "dist", "build", "target"})
+                      "bower_components", ".venv", "venv", "site-packages", "dist", "target"})
+# Not `build/`: Go's standard layout keeps packaging sources there (build/package/Dockerfile).
 # Trees of sample data for tests (often whole fake projects with CI files and tests of their own).
 TEST_DATA = frozenset({"testdata", "test_data", "test-data", "fixtures", "__fixtures__", "__snapshots__"})
 

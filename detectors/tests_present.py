@@ -1,81 +1,29 @@
-"""Tests present: test files for the languages the repository is written in.
+"""Tests present: test files for the languages the repository is written in, and their frameworks.
 
 Languages come from source-file extensions; test files from each language's conventions
-(`test_*.py`, `*_test.go`, `*.spec.ts`, `src/test/java/`, `*_spec.rb`, ...). Vendored and
-generated folders are left out so that a vendored library's tests are not taken for the project's.
+(`test_*.py`, `*_test.go`, `*.spec.ts`, `src/test/java/`, `*_spec.rb`, ...; see test_conventions.py).
+Vendored and generated folders are left out so that a vendored library's tests are not taken for the
+project's. Frameworks (test_frameworks.py) are named in the evidence and reason; suites written in
+no programming language (helm-unittest, Molecule, Robot Framework) count as tests too.
 """
 
 from __future__ import annotations
 
-import posixpath
-import re
-from dataclasses import dataclass
-
 from devops_scan.clients.base import RepoClient
-from devops_scan.clients.fileindex import extension
 from devops_scan.detector import Detector, ScanContext
-from devops_scan.errors import UnreadableFile
 from devops_scan.model import Evidence, Fact, Finding, Location, Outcome
-from devops_scan_detectors.common import not_the_projects_own
+from devops_scan_detectors.test_conventions import (  # noqa: F401 - re-exported for existing importers
+    LANGUAGES, TEST_FOLDERS, Language, code_files, in_test_folder, is_test_file, rust_inline_tests,
+)
+from devops_scan_detectors.test_frameworks import FrameworkUse, framework_ids, test_frameworks
+from devops_scan_detectors.test_suites import test_suites
 
 # Below this many source files there is too little code to expect unit tests (a docs site's conf.py).
 MIN_SOURCE_FILES = 3
-TEST_FOLDERS = frozenset({"test", "tests", "testing", "spec", "specs", "__tests__", "unittests", "unit_tests",
-                          "integration_tests", "e2e", "testsuite"})
 _EVIDENCE_LIMIT = 10
-_RUST_READ_LIMIT = 200
-_RUST_TEST = re.compile(r"#\[(cfg\((all|any)?\(?\s*test\b|test\]|tokio::test\b|rstest\b)")
-
-
-@dataclass(frozen=True)
-class Language:
-    name: str
-    extensions: tuple[str, ...]
-    # A basename that marks a test file wherever it is.
-    test_name: re.Pattern[str]
-    # Path parts (folder names or path prefixes like src/test/) that hold tests.
-    in_test_folder: bool = True
-
-
-LANGUAGES: tuple[Language, ...] = (
-    # `tests.py` is Django's convention: `manage.py startapp` creates one in every app.
-    Language("Python", ("py",), re.compile(r"^(test_.*|.*_test|tests|conftest)\.py$")),
-    Language("JavaScript", ("js", "jsx", "mjs", "cjs"), re.compile(r"\.(test|spec|e2e|cy)\.[cm]?jsx?$")),
-    Language("TypeScript", ("ts", "tsx", "mts", "cts"), re.compile(r"\.(test|spec|e2e|cy)\.[cm]?tsx?$")),
-    Language("Go", ("go",), re.compile(r"_test\.go$"), in_test_folder=False),
-    Language("Java", ("java",), re.compile(r"^(.*Tests?|.*IT|Test.*)\.java$")),
-    Language("Kotlin", ("kt",), re.compile(r"^(.*Tests?|.*IT|Test.*)\.kt$")),
-    Language("Scala", ("scala",), re.compile(r"^.*(Spec|Suite|Tests?)\.scala$")),
-    Language("C#", ("cs",), re.compile(r"^.*Tests?\.cs$")),
-    Language("Ruby", ("rb",), re.compile(r"(_spec|_test)\.rb$|^test_.*\.rb$")),
-    Language("PHP", ("php",), re.compile(r"Test\.php$")),
-    Language("Rust", ("rs",), re.compile(r"^$a")),  # decided from tests/ folders and #[test] attributes
-    Language("Swift", ("swift",), re.compile(r"Tests?\.swift$")),
-    Language("Elixir", ("ex", "exs"), re.compile(r"_test\.exs$")),
-    Language("C/C++", ("c", "cc", "cpp", "cxx", "h", "hpp"),
-             re.compile(r"(_test|_unittest|Test)\.(c|cc|cpp|cxx)$|^test_.*\.(c|cc|cpp)$")),
-    Language("Shell", ("sh", "bash", "bats"), re.compile(r"\.bats$|^test_.*\.sh$|_test\.sh$")),
-)
-_BY_EXTENSION = {ext: language for language in LANGUAGES for ext in language.extensions}
-
-
-def is_test_file(path: str, language: Language) -> bool:
-    name = posixpath.basename(path)
-    if language.test_name.search(name):
-        return True
-    folders = path.split("/")[:-1]
-    if language.name in ("Java", "Kotlin", "Scala") and "/src/test/" in f"/{path}":
-        return True
-    if language.name == "C#" and any(part.endswith((".Tests", ".Test", ".UnitTests", ".IntegrationTests"))
-                                     for part in folders):
-        return True
-    if language.name == "Swift" and "Tests" in folders:
-        return True
-    return language.in_test_folder and name != "__init__.py" and in_test_folder(path)
-
-
-def in_test_folder(path: str) -> bool:
-    return any(part in TEST_FOLDERS for part in path.split("/")[:-1])
+# Frameworks whose suites are not files of a programming language: they count as tests on their own.
+NON_CODE_SUITES = {"helm-unittest": "helm-unittest test folder(s)", "molecule": "Molecule scenario(s)",
+                   "robot-framework": "Robot Framework suite folder(s)"}
 
 
 class TestsPresentDetector(Detector):
@@ -88,54 +36,91 @@ class TestsPresentDetector(Detector):
         "Vendored folders (node_modules, vendor, third_party, ...) and test-data trees (testdata, "
         "fixtures, ...) are left out. Rust counts `tests/` folders and `#[test]`/`#[cfg(test)]` in "
         f"sources. Passes when any language has tests (the reason names languages without); not "
-        f"applicable with no source code, or fewer than {MIN_SOURCE_FILES} source files and no tests."
+        f"applicable with no source code, or fewer than {MIN_SOURCE_FILES} source files and no tests. "
+        "Tool configuration written in JavaScript (`jest.config.js`) is not source code. Test frameworks "
+        "(inventory `test_frameworks`) are named in the evidence, proven by manifests, configuration "
+        "files and test-file imports. Suites written in no programming language (helm-unittest, "
+        "Molecule scenarios, Robot Framework) count as tests."
     )
 
     def collect(self, client: RepoClient, context: ScanContext) -> Evidence:
         by_language: dict[str, dict[str, int]] = {}
         facts: list[Fact] = []
-        rust_sources: list[str] = []
-        for path in client.files:
-            language = _BY_EXTENSION.get(extension(posixpath.basename(path)))
-            if language is None or not_the_projects_own(path):
-                continue
-            if posixpath.basename(path) == "__init__.py" and in_test_folder(path):
-                continue  # a test package marker is neither a test nor source code
-            counts = by_language.setdefault(language.name, {"source_files": 0, "test_files": 0})
-            if is_test_file(path, language):
+        for file in code_files(client, context):
+            counts = by_language.setdefault(file.language, {"source_files": 0, "test_files": 0})
+            if file.is_test:
                 counts["test_files"] += 1
-                facts.append(Fact("test-file", f"{language.name} test file", Location(path),
-                                  {"language": language.name}))
+                facts.append(Fact("test-file", f"{file.language} test file", Location(file.path),
+                                  {"language": file.language}))
             else:
                 counts["source_files"] += 1
-                if language.name == "Rust":
-                    rust_sources.append(path)
-        facts.extend(_rust_inline_tests(client, rust_sources, by_language))
+        for inline in rust_inline_tests(client, context):
+            facts.append(Fact("test-file", "Rust unit tests in a source file", inline.location, {"language": "Rust"}))
+            # Still a source file too: a crate whose every file has a tests module is not "0 source files".
+            by_language["Rust"]["test_files"] += 1
+        warnings: tuple[str, ...] = ()
+        try:
+            uses, suites = test_frameworks(client, context), test_suites(client, context)
+        except Exception as error:  # frameworks are extra evidence: a bug there must not cost the counts
+            uses, suites = (), ()
+            warnings = (f"test frameworks and suites not read ({type(error).__name__}: {error})",)
+        facts.extend(_framework_facts(uses))
+        facts.extend(Fact("test-suite", f"{suite.framework} suite: {suite.detail}", suite.location,
+                          {"framework": suite.framework}) for suite in suites if suite.framework in NON_CODE_SUITES)
         inventory = {"tests": {"files": sum(c["test_files"] for c in by_language.values()),
-                               "by_language": dict(sorted(by_language.items()))}}
-        return Evidence(self.id, tuple(facts), inventory)
+                               "by_language": dict(sorted(by_language.items()))},
+                     "test_frameworks": framework_ids(uses)}
+        return Evidence(self.id, tuple(facts), inventory, warnings)
 
     def evaluate(self, evidence: Evidence) -> list[Finding]:
         by_language = evidence.inventory["tests"]["by_language"]
+        frameworks = evidence.of_kind("test-framework")
+        suites = evidence.of_kind("test-suite")
         sources = sum(c["source_files"] for c in by_language.values())
-        if not by_language:
-            return [Finding("test.present", Outcome.NOT_APPLICABLE,
-                            "no source files in a language devops-scan knows: nothing to unit-test")]
-        if sources < MIN_SOURCE_FILES and not evidence.of_kind("test-file"):
-            return [Finding("test.present", Outcome.NOT_APPLICABLE,
-                            f"only {sources} source file(s): too little code to expect unit tests")]
         tested = {name: c for name, c in by_language.items() if c["test_files"]}
         untested = sorted(name for name, c in by_language.items() if not c["test_files"] and c["source_files"])
-        shown = _sample(evidence.of_kind("test-file"))
-        if tested:
+        if tested or suites:
             parts = [f"{c['test_files']} {name} test file(s) for {c['source_files']} source file(s)"
                      for name, c in sorted(tested.items())]
+            parts += _suite_counts(suites)
             reason = "; ".join(parts)
             if untested:
                 reason += f"; no tests found for {', '.join(untested)}"
-            return [Finding("test.present", Outcome.PASS, reason, shown)]
+            shown = _sample(evidence.of_kind("test-file")) + suites[:_EVIDENCE_LIMIT] + frameworks
+            return [Finding("test.present", Outcome.PASS, reason + _frameworks_clause(frameworks), shown)]
+        if not by_language:
+            return [Finding("test.present", Outcome.NOT_APPLICABLE,
+                            "no source files in a language devops-scan knows: nothing to unit-test")]
+        if sources < MIN_SOURCE_FILES:
+            return [Finding("test.present", Outcome.NOT_APPLICABLE,
+                            f"only {sources} source file(s): too little code to expect unit tests")]
         sizes = ", ".join(f"{name} ({by_language[name]['source_files']} source files)" for name in untested)
-        return [Finding("test.present", Outcome.FAIL, f"no test files found for {sizes}")]
+        configured = f"; configured but without test files: {', '.join(_names(frameworks))}" if frameworks else ""
+        return [Finding("test.present", Outcome.FAIL, f"no test files found for {sizes}{configured}", frameworks)]
+
+
+def _framework_facts(uses: tuple[FrameworkUse, ...]) -> list[Fact]:
+    """One fact per framework: its first piece of evidence (uses are sorted by framework, location)."""
+    first: dict[str, FrameworkUse] = {}
+    for use in uses:
+        first.setdefault(use.framework, use)
+    return [Fact("test-framework", f"{use.framework}: {use.detail}", use.location, {"framework": use.framework})
+            for use in first.values()]
+
+
+def _names(frameworks: tuple[Fact, ...]) -> list[str]:
+    return [fact.data["framework"] for fact in frameworks]
+
+
+def _frameworks_clause(frameworks: tuple[Fact, ...]) -> str:
+    return f"; frameworks: {', '.join(_names(frameworks))}" if frameworks else ""
+
+
+def _suite_counts(suites: tuple[Fact, ...]) -> list[str]:
+    counts: dict[str, int] = {}
+    for fact in suites:
+        counts[fact.data["framework"]] = counts.get(fact.data["framework"], 0) + 1
+    return [f"{count} {NON_CODE_SUITES[name]}" for name, count in sorted(counts.items())]
 
 
 def _sample(facts: tuple[Fact, ...]) -> tuple[Fact, ...]:
@@ -145,21 +130,3 @@ def _sample(facts: tuple[Fact, ...]) -> tuple[Fact, ...]:
         per_language.setdefault(fact.data["language"], []).append(fact)
     limit = max(1, _EVIDENCE_LIMIT // max(1, len(per_language)))
     return tuple(fact for name in sorted(per_language) for fact in per_language[name][:limit])
-
-
-def _rust_inline_tests(client: RepoClient, sources: list[str], by_language: dict[str, dict[str, int]]) -> list[Fact]:
-    """Rust unit tests live inside source files: read a bounded number looking for #[test]."""
-    facts = []
-    for path in sources[:_RUST_READ_LIMIT]:
-        try:
-            text = client.read_text(path).text
-        except UnreadableFile:
-            continue
-        match = _RUST_TEST.search(text)
-        if match:
-            line = text.count("\n", 0, match.start()) + 1
-            facts.append(Fact("test-file", "Rust unit tests in a source file", Location(path, line),
-                              {"language": "Rust"}))
-            # Still a source file too: a crate whose every file has a tests module is not "0 source files".
-            by_language["Rust"]["test_files"] += 1
-    return facts

@@ -11,33 +11,68 @@ def counts(source: int, test: int) -> dict[str, int]:
     return {"source_files": source, "test_files": test}
 
 
-def evidence_paths(report: dict) -> list[str]:
-    return [fact["path"] for fact in report["practices"]["test.present"]["evidence"]]
+def is_test_file_fact(fact: dict) -> bool:
+    return fact["detail"].endswith(" test file") or fact["detail"] == "Rust unit tests in a source file"
 
-# (fixture, outcome, by_language, test files that must be in the evidence)
+
+def evidence_paths(report: dict) -> list[str]:
+    """The test files in the evidence (frameworks and suites are asserted on their own)."""
+    return [fact["path"] for fact in report["practices"]["test.present"]["evidence"] if is_test_file_fact(fact)]
+
+
+def framework_evidence(report: dict) -> list[str]:
+    return [f"{fact['path']}:{fact['line']} {fact['detail']}"
+            for fact in report["practices"]["test.present"]["evidence"] if not is_test_file_fact(fact)]
+
+# (fixture, outcome, by_language, test files that must be in the evidence, frameworks: inventory and evidence)
 FIXTURE_TABLE = [
-    ("python-lib", "pass", {"Python": counts(2, 2)}, ["tests/conftest.py", "tests/test_loader.py"]),
+    ("python-lib", "pass", {"Python": counts(2, 2)}, ["tests/conftest.py", "tests/test_loader.py"],
+     ["pytest"], ["pyproject.toml:16 pytest: `pytest` declared as a dependency"]),
     ("ci-polyglot", "pass", {"Go": counts(3, 2)},
-     ["internal/api/handler_test.go", "internal/store/store_test.go"]),
+     ["internal/api/handler_test.go", "internal/store/store_test.go"],
+     ["go-testing"], ['internal/api/handler_test.go:7 go-testing: imports "testing" (2 of 2 test files read)']),
     # The helper under src/test/java counts although its name is not *Test.java.
     ("java-maven", "pass", {"Java": counts(2, 2)},
      ["src/test/java/com/example/inventory/InventoryServiceTest.java",
-      "src/test/java/com/example/inventory/support/Stock.java"]),
+      "src/test/java/com/example/inventory/support/Stock.java"],
+     ["junit5"], ["pom.xml:19 junit5: `org.junit.jupiter:junit-jupiter` declared as a dependency"]),
     # Every file of the Ledger.Tests project is a test file, whatever its name.
-    ("dotnet", "pass", {"C#": counts(2, 2)}, ["Ledger.Tests/GlobalUsings.cs", "Ledger.Tests/JournalFacts.cs"]),
+    ("dotnet", "pass", {"C#": counts(2, 2)}, ["Ledger.Tests/GlobalUsings.cs", "Ledger.Tests/JournalFacts.cs"],
+     ["xunit"], ["Ledger.Tests/Ledger.Tests.csproj:13 xunit: `xunit` declared as a dependency"]),
     ("ruby-rspec", "pass", {"Ruby": counts(3, 3)},
-     ["spec/shipping_rates/calculator_spec.rb", "spec/shipping_rates_spec.rb", "spec/spec_helper.rb"]),
+     ["spec/shipping_rates/calculator_spec.rb", "spec/shipping_rates_spec.rb", "spec/spec_helper.rb"],
+     ["rspec"], [".rspec:None rspec: rspec configuration file"]),
     # lib.rs holds a #[cfg(test)] module and is a source file as well; parse.rs and the example have no tests.
-    ("rust-inline", "pass", {"Rust": counts(3, 1)}, ["src/lib.rs"]),
-    ("lookalikes", "pass", {"Python": counts(3, 1), "Shell": counts(1, 0)}, ["tests/test_cells.py"]),
-    ("vendored-tests", "fail", {"Go": counts(3, 0), "JavaScript": counts(2, 0)}, []),
-    ("docs-only", "not_applicable", {}, []),
+    ("rust-inline", "pass", {"Rust": counts(3, 1)}, ["src/lib.rs"],
+     ["cargo-test"], ["src/lib.rs:34 cargo-test: unit tests inside 1 source file(s), run by `cargo test`"]),
+    ("lookalikes", "pass", {"Python": counts(3, 1), "Shell": counts(1, 0)}, ["tests/test_cells.py"],
+     ["pytest"], ["tox.ini:5 pytest: `pytest` declared as a dependency"]),
+    # The vendored packages' own test runners are not the project's frameworks either.
+    ("vendored-tests", "fail", {"Go": counts(3, 0), "JavaScript": counts(2, 0)}, [], [], []),
+    ("docs-only", "not_applicable", {}, [], [], []),
+    # jest.config.js is tool configuration, not untested JavaScript.
+    ("cov-jest-threshold", "pass", {"TypeScript": counts(3, 2)},
+     ["src/cart/cart.test.ts", "src/pricing/discounts.test.ts"],
+     ["jest"], ["jest.config.js:None jest: jest configuration file"]),
+    ("tests-go-terratest", "pass", {"Go": counts(0, 1)}, ["test/static_site_test.go"],
+     ["go-testing", "terratest", "testify"],
+     ['test/static_site_test.go:8 go-testing: imports "testing" (1 of 1 test files read)',
+      "test/go.mod:6 terratest: `github.com/gruntwork-io/terratest` declared as a dependency",
+      "test/go.mod:7 testify: `github.com/stretchr/testify` declared as a dependency"]),
+    # Suites in no programming language are tests too: a chart or a role with them has tests.
+    ("tests-helm-unittest", "pass", {}, [], ["helm-unittest"],
+     ["charts/webapp/tests:None helm-unittest suite: 2 helm-unittest suite file(s)",
+      "charts/webapp/tests/deployment_test.yaml:1 helm-unittest: helm-unittest suite"]),
+    ("tests-ansible-molecule", "pass", {}, [], ["molecule"],
+     ["molecule/default:None molecule suite: Molecule scenario `default` (molecule/default/molecule.yml)",
+      "molecule/rockylinux:None molecule suite: Molecule scenario `rockylinux` (molecule/rockylinux/molecule.yml)",
+      "molecule/default/molecule.yml:None molecule: Molecule scenario `default`"]),
 ]
 
 
-@pytest.mark.parametrize(("name", "outcome", "by_language", "expected"), FIXTURE_TABLE,
-                         ids=[row[0] for row in FIXTURE_TABLE])
-def test_fixture_repositories(fixture_repo, scan, name, outcome, by_language, expected):
+@pytest.mark.parametrize(("name", "outcome", "by_language", "expected", "frameworks", "framework_facts"),
+                         FIXTURE_TABLE, ids=[row[0] for row in FIXTURE_TABLE])
+def test_fixture_repositories(fixture_repo, scan, name, outcome, by_language, expected, frameworks, framework_facts):
     report = scan(fixture_repo(name))
     assert report["practices"]["test.present"]["outcome"] == outcome
     assert report["practices"]["test.present"]["detector"] == "tests-present"
@@ -46,11 +81,33 @@ def test_fixture_repositories(fixture_repo, scan, name, outcome, by_language, ex
         "by_language": by_language,
     }
     assert evidence_paths(report) == expected
+    assert report["inventory"]["test_frameworks"] == frameworks
+    assert framework_evidence(report) == framework_facts
 
 
 def test_pass_reason_counts_tests_and_sources_and_names_untested_languages(fixture_repo, scan):
     reason = scan(fixture_repo("lookalikes"))["practices"]["test.present"]["reason"]
-    assert reason == "1 Python test file(s) for 3 source file(s); no tests found for Shell"
+    assert reason == "1 Python test file(s) for 3 source file(s); no tests found for Shell; frameworks: pytest"
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("tests-helm-unittest", "1 helm-unittest test folder(s); frameworks: helm-unittest"),
+    ("tests-ansible-molecule", "2 Molecule scenario(s); frameworks: molecule"),
+    ("tests-e2e-playwright",
+     "2 TypeScript test file(s) for 4 source file(s); frameworks: playwright, testing-library, vitest"),
+])
+def test_pass_reason_names_suites_and_frameworks(fixture_repo, scan, name, reason):
+    assert scan(fixture_repo(name))["practices"]["test.present"]["reason"] == reason
+
+
+def test_a_framework_configured_without_test_files_is_named_in_the_failure(repo, scan):
+    practice = scan(repo({"pyproject.toml": "[tool.pytest.ini_options]\ntestpaths = [\"tests\"]\n",
+                          "app/a.py": "", "app/b.py": "", "app/c.py": ""}))["practices"]["test.present"]
+    assert practice["outcome"] == "fail"
+    assert practice["reason"] == ("no test files found for Python (3 source files); configured but without test "
+                                  "files: pytest")
+    assert practice["evidence"] == [{"path": "pyproject.toml", "line": 1,
+                                     "detail": "pytest: [tool.pytest.ini_options] table"}]
 
 
 def test_rust_inline_tests_are_found_with_their_line(fixture_repo, scan):
@@ -60,9 +117,11 @@ def test_rust_inline_tests_are_found_with_their_line(fixture_repo, scan):
     practice = report["practices"]["test.present"]
     assert practice["evidence"] == [
         {"path": "src/lib.rs", "line": expected_line, "detail": "Rust unit tests in a source file"},
+        {"path": "src/lib.rs", "line": expected_line,
+         "detail": "cargo-test: unit tests inside 1 source file(s), run by `cargo test`"},
     ]
     assert expected_line == 34
-    assert practice["reason"] == "1 Rust test file(s) for 3 source file(s)"
+    assert practice["reason"] == "1 Rust test file(s) for 3 source file(s); frameworks: cargo-test"
 
 
 def test_a_one_file_crate_with_inline_tests_still_has_a_source_file(repo, scan):
@@ -73,7 +132,7 @@ def test_a_one_file_crate_with_inline_tests_still_has_a_source_file(repo, scan):
                       "#[test]\nfn spaces_become_dashes() {\n    assert_eq!(slug(\"A b\"), \"a-b\");\n}\n",
     }))
     practice = report["practices"]["test.present"]
-    assert practice["reason"] == "1 Rust test file(s) for 1 source file(s)"
+    assert practice["reason"] == "1 Rust test file(s) for 1 source file(s); frameworks: cargo-test"
     assert practice["evidence"][0]["line"] == 5
 
 
@@ -198,3 +257,17 @@ def test_test_data_trees_are_neither_code_nor_tests(repo, scan):
     report = scan(repo(files))
     assert report["practices"]["test.present"]["outcome"] == "fail"
     assert report["inventory"]["tests"]["by_language"] == {"Python": {"source_files": 3, "test_files": 0}}
+
+
+def test_a_bug_in_framework_reading_does_not_cost_the_test_counts(repo, scan, monkeypatch):
+    from devops_scan_detectors import tests_present
+
+    def broken(client, context):
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(tests_present, "test_frameworks", broken)
+    report = scan(repo({"app/a.py": "", "app/b.py": "", "tests/test_a.py": "import pytest\n"}))
+    practice = report["practices"]["test.present"]
+    assert (practice["outcome"], practice["reason"]) == ("pass", "1 Python test file(s) for 2 source file(s)")
+    assert report["inventory"]["test_frameworks"] == []
+    assert "tests-present: test frameworks and suites not read (RuntimeError: parser bug)" in report["warnings"]
