@@ -170,7 +170,7 @@ class CIPresenceDetector(Detector):
     )
 
     def collect(self, client: RepoClient, context: ScanContext) -> Evidence:
-        facts = find_ci_files(client, context)
+        facts = _mark_inert(client, context, find_ci_files(client, context))
         configs = [fact for fact in facts if fact.kind == "ci-config"]
         # Sorted like `ci_systems`, not in SYSTEMS' declaration order, so a reader finds a system by name.
         inventory = {
@@ -182,17 +182,32 @@ class CIPresenceDetector(Detector):
 
     def evaluate(self, evidence: Evidence) -> list[Finding]:
         configs = evidence.of_kind("ci-config")
-        invalid = evidence.of_kind("ci-config-invalid")
+        invalid = evidence.of_kind("ci-config-invalid") + evidence.of_kind("ci-config-inert")
         if configs:
             names = sorted({system_name(fact.data["system"]) for fact in configs})
             return [Finding("ci.pipeline", Outcome.PASS,
                             f"CI configured with {', '.join(names)} ({len(configs)} file(s))", configs + invalid)]
+        if evidence.of_kind("ci-config-inert") and not evidence.of_kind("ci-config-invalid"):
+            return [Finding("ci.pipeline", Outcome.FAIL, "every job of the CI configuration can never run", invalid)]
         if invalid:
             return [Finding("ci.pipeline", Outcome.FAIL,
                             "only CI files that their system would reject or that are not CI configuration",
                             invalid)]
         return [Finding("ci.pipeline", Outcome.FAIL,
                         f"no CI configuration of any of the {len(SYSTEMS)} systems devops-scan knows")]
+
+
+def _mark_inert(client: RepoClient, context: ScanContext, facts: tuple[Fact, ...]) -> tuple[Fact, ...]:
+    """A configuration whose every job can never run (`if: false`, `when: never`) runs nothing."""
+    from devops_scan_detectors.ci_pipelines import ci_pipelines
+
+    pipelines, _problems = ci_pipelines(client, context)
+    inert = {p.path: p for p in pipelines if p.jobs and not p.runnable_jobs()}
+    return tuple(
+        Fact("ci-config-inert", f"{fact.detail}, but none of its {len(inert[fact.location.path].jobs)} job(s) can "
+             f"ever run ({inert[fact.location.path].jobs[0].disabled})", fact.location, fact.data)
+        if fact.kind == "ci-config" and fact.location.path in inert else fact
+        for fact in facts)
 
 
 def find_ci_files(client: RepoClient, context: ScanContext) -> tuple[Fact, ...]:
@@ -206,6 +221,8 @@ def _find(client: RepoClient, context: ScanContext) -> list[Fact]:
     for system in SYSTEMS:
         paths = sorted({path for pattern in system.paths for path in client.files.glob(pattern)
                         if not not_the_projects_own(path)})
+        if ".teamcity/settings.kts" in paths:
+            paths = [path for path in paths if path != ".teamcity/pom.xml"]  # only the DSL's build file
         for path in paths:
             problem = _problem(client, context, system, path)
             if problem is not None and system.shared_location and problem.line is None:

@@ -111,7 +111,9 @@ def _job(reading: Reading, path: str, job_id: str, body: dict[str, Any], on: On,
     job = Job(
         id=call.prefix + job_id, location=location, name=name,
         environment=environment, environment_url=environment_url, disabled=disabled,
-        needs=tuple(call.prefix + need for need in _names(body.get("needs"))),
+        # A called workflow's jobs start when their caller would: after the caller's own `needs`.
+        needs=tuple(call.prefix + need for need in _names(body.get("needs")))
+        + (call.caller.needs if call.caller is not None else ()),
         matrix=_matrix(body.get("strategy")), image=_image(body.get("container")), triggers=triggers,
         permissions=permissions(body["permissions"]) if "permissions" in body else None,
     )
@@ -148,7 +150,10 @@ def _call_job(reading: Reading, path: str, job_id: str, body: dict[str, Any], jo
         return [job]
     inner = _Call(prefix=f"{job.id}/", inputs={**_input_defaults(called), **inputs}, depth=call.depth + 1,
                   followed=(*call.followed, path), caller=job, defaults=_working_directory(called))
-    return [job, *_jobs(reading, target, called, on, inner)]
+    inner_jobs = _jobs(reading, target, called, on, inner)
+    # The calling job finishes when the called workflow's jobs do: whoever needs it waits for them.
+    job = replace(job, needs=job.needs + tuple(inner_job.id for inner_job in inner_jobs))
+    return [job, *inner_jobs]
 
 
 def _input_defaults(workflow: dict[str, Any]) -> dict[str, str]:

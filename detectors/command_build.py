@@ -79,9 +79,19 @@ def _hatch(args: tuple[str, ...], env: Mapping[str, str]) -> Result:
     return _python_tool("hatch")(args, env)
 
 
+# cargo subcommands that run another cargo command over feature sets or versions: `cargo hack test
+# --feature-powerset`, `cargo minimal-versions check`.
+_CARGO_RUNNERS = ("hack", "minimal-versions")
+
+
 def _cargo(args: tuple[str, ...], _env: Mapping[str, str]) -> Result:
+    if args and args[0].startswith("+"):  # `cargo +nightly test`: a toolchain, then the command
+        return _cargo(args[1:], _env)
     found = operands(args, "--manifest-path -p --package --features --target -j --jobs --profile")
     command = found[0] if found else ""
+    if command in _CARGO_RUNNERS:
+        rest = args[args.index(command) + 1:]
+        return _cargo(rest, _env) if rest else []
     if command in ("build", "b"):
         return kinds("cargo", BUILD)
     if command in ("test", "t") or found[:2] == ["nextest", "run"]:

@@ -183,7 +183,7 @@ def _conduct_finding(evidence: Evidence) -> Finding:
     if evidence.of_kind("conduct-unreadable"):
         return Finding("culture.code-of-conduct", Outcome.UNKNOWN, "the code of conduct could not be read",
                        evidence.of_kind("conduct-unreadable")[:1])
-    return Finding("culture.code-of-conduct", Outcome.FAIL,
+    return Finding("culture.code-of-conduct", Outcome.UNKNOWN,
                    "no CODE_OF_CONDUCT file in the root, .github/, docs/ or .gitlab/" + _ORG_DEFAULTS)
 
 
@@ -198,4 +198,4 @@ def _templates_finding(evidence: Evidence) -> Finding:
         return Finding("culture.templates", Outcome.FAIL,
                        f"template files hold no usable template: {invalid[0].location.path} ({invalid[0].detail})",
                        invalid[:3])
-    return Finding("culture.templates", Outcome.FAIL, "no issue or pull/merge request templates" + _ORG_DEFAULTS)
+    return Finding("culture.templates", Outcome.UNKNOWN, "no issue or pull/merge request templates" + _ORG_DEFAULTS)

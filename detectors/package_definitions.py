@@ -144,6 +144,9 @@ def _from_manifest(client: RepoClient, manifest: Manifest) -> Definition | None:
             and _GRADLE_ARTIFACT_PLUGINS.intersection(data.get("plugins", ())):
         return Definition("Gradle artifact", path, 1, posixpath.basename(manifest.folder) or None)
     elif kind == "Cargo.toml" and isinstance(data.get("package"), dict):
+        # `publish = false` below the root marks an internal crate (tests, examples, xtask), not a deliverable.
+        if data["package"].get("publish") is False and "/" in path:
+            return None
         return Definition("Cargo crate", path, 1, data["package"].get("name"))
     elif kind == "go.mod":
         return Definition("Go module", path, 1, data.get("module"))

@@ -57,7 +57,10 @@ def contact_facts(document: Document, text: str) -> list[Fact]:
     starts = [(section.line, section.title) for section in document.sections]
     for number, line in enumerate(text.splitlines(), 1):
         title = next((t for start, t in reversed(starts) if start <= number), "")
-        titled = re.search(r"security|vulnerab", title, re.IGNORECASE)
+        # A section about reporting ("Security", "Reporting a vulnerability", "Security policy"), not
+        # any section with the word in it ("Security Configuration" documents a product feature).
+        titled = re.search(r"vulnerab|disclos|report|^\W*security\W*$|security\s+(polic|contact|issue|report|advisor)",
+                           title, re.IGNORECASE)
         if _CONTACT.search(line) or ((titled or _VULNERABILITY.search(line)) and _REACHABLE.search(line)):
             return [Fact("security-contact", f"how to report a vulnerability: {' '.join(line.split())[:80]}",
                          Location(document.path, number))]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from devops_scan.model import Evidence, Fact, Finding, Outcome
 
-_ORG_DEFAULTS = (" (a policy inherited from the organisation's `.github` repository is not visible to a "
-                 "repository scan)")
+# GitHub shows an organisation's `.github` repository files (SECURITY.md...) on every repository that has
+# none of its own: a repository scan cannot see them, so their absence here is unknown, not missing.
+_ORG_DEFAULTS = ("; one inherited from the organisation's `.github` repository would not be visible here "
+                 "(scan with a token to read the community profile)")
 
 
 def policy_finding(evidence: Evidence) -> Finding:
@@ -27,8 +29,8 @@ def policy_finding(evidence: Evidence) -> Finding:
     if unreadable:
         return Finding("sec.policy", Outcome.UNKNOWN, f"{unreadable[0].location.path} {unreadable[0].detail}",
                        unreadable[:1])
-    return Finding("sec.policy", Outcome.FAIL, "no SECURITY file, security.txt, or vulnerability-reporting contact "
-                   "in the README or contribution guide" + _ORG_DEFAULTS)
+    return Finding("sec.policy", Outcome.UNKNOWN, "no SECURITY file, security.txt, or vulnerability-reporting "
+                   "contact in the README or contribution guide" + _ORG_DEFAULTS)
 
 
 def license_finding(evidence: Evidence) -> Finding:

@@ -54,12 +54,15 @@ def service_kind(client: RepoClient, context: ScanContext) -> ServiceKind:
 
 def _decide(client: RepoClient, context: ScanContext) -> ServiceKind:
     facts = _service_facts(client, context)
-    if facts:
+    packages = [d for d in package_definitions(client, context) if d.kind != IMAGE and not d.app_only]
+    # Code that starts a server is weak evidence in a library: a web framework's own source defines
+    # `app.run(` (Flask) or `ListenAndServe` helpers without running anywhere itself.
+    strong = [fact for fact in facts if not fact.detail.startswith("starts a server") or _entry_point(client, fact)]
+    if strong or (facts and not packages):
         labels = list(dict.fromkeys(f.detail for f in facts))
         return ServiceKind(SERVICE, "runs as a service: " + ", ".join(labels[:3]), tuple(facts[:5]))
     if not application_sources(client):
         return ServiceKind(NOT_SERVICE, "no application source code: nothing runs as a service")
-    packages = [d for d in package_definitions(client, context) if d.kind != IMAGE and not d.app_only]
     if packages:
         names = ", ".join(f"{d.kind} {d.path}" for d in packages[:3])
         evidence = tuple(Fact("package", f"{d.kind}", Location(d.path, d.line)) for d in packages[:3])
@@ -95,6 +98,16 @@ def _service_facts(client: RepoClient, context: ScanContext) -> list[Fact]:
     for hit in source_scan(client, context).of("server-start"):
         facts.append(Fact("service", f"starts a server (`{hit.text}`)", Location(hit.path, hit.line)))
     return facts
+
+
+def _entry_point(client: RepoClient, fact: Fact) -> bool:
+    """A server started from a program's entry point (a root file, Go `package main`, a Python
+    `__main__` guard) runs when the program runs; one inside a library's package is only a helper."""
+    path = fact.location.path if fact.location else ""
+    if "/" not in path:
+        return True
+    return (_match_line(client, path, r"^package main\b") is not None
+            or _match_line(client, path, r"^if __name__ == ['\"]__main__['\"]") is not None)
 
 
 def _match_line(client: RepoClient, path: str, pattern: str) -> int | None:

@@ -87,3 +87,14 @@ def test_report_is_byte_identical_across_runs(tmp_path, scan):
 
     path = build("normal", tmp_path)[0]
     assert render(scan(path), "json") == render(scan(path), "json")
+
+
+@pytest.mark.parametrize("fixture", ["gitlab-monorepo", "gha-webapp", "svc-node-orders", "iac-terraform-s3",
+                                     "iac-helm-chart", "lib-python-sphinx", "ci-jenkins-declarative"])
+def test_rich_reports_validate_with_every_inventory_key(fixture, fixture_repo, scan):
+    report = scan(fixture_repo(fixture))
+    errors = sorted(validator().iter_errors(report), key=str)
+    assert errors == [], errors[0].message if errors else ""
+    for key in ("ci_systems", "ci_configs", "dockerfiles", "compose_files", "iac", "dependency_bots",
+                "test_frameworks", "coverage", "deploy_targets", "environments"):
+        assert key in report["inventory"], key

@@ -305,3 +305,22 @@ def test_a_strange_file_of_one_system_does_not_hide_the_others(repo, scan):
     practice = report["practices"]["ci.pipeline"]
     assert practice["outcome"] == "pass"
     assert evidence_by_path(practice)[".tekton/odd.yaml"]["detail"].startswith("Tekton file ignored")
+
+
+def test_a_configuration_whose_jobs_can_never_run_is_not_ci(repo, scan):
+    text = ("on: [push]\njobs:\n  test:\n    if: false\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n")
+    report = scan(repo({".github/workflows/ci.yml": text, "app.py": ""}))
+    practice = report["practices"]["ci.pipeline"]
+    assert (practice["outcome"], practice["reason"]) == ("fail", "every job of the CI configuration can never run")
+    assert "if: false" in practice["evidence"][0]["detail"]
+    assert report["inventory"]["ci_configs"] == []
+
+
+def test_teamcity_pom_is_the_dsl_build_file_not_a_second_config(repo, scan):
+    report = scan(repo({".teamcity/settings.kts": 'import jetbrains.buildServer.configs.kotlin.*\nversion = "2024.03"\n'
+                                                  "project {\n    buildType(Build)\n}\n"
+                                                  'object Build : BuildType({\n    name = "Build"\n'
+                                                  "    steps {\n        script { scriptContent = \"make test\" }\n"
+                                                  "    }\n})\n",
+                        ".teamcity/pom.xml": "<project><!-- jetbrains teamcity DSL build --></project>\n"}))
+    assert report["inventory"]["ci_configs"] == [{"system": "teamcity", "path": ".teamcity/settings.kts"}]

@@ -203,6 +203,11 @@ CLASSIFIED = [
     # Rust
     ("cargo test --all-features", {("test", "cargo")}),
     ("cargo nextest run", {("test", "cargo-nextest")}),
+    # cargo-hack runs the command over feature sets; a toolchain selector comes before the command.
+    ("cargo hack test --feature-powerset --exclude-features max_level_off", {("test", "cargo")}),
+    ("cargo hack --each-feature test", {("test", "cargo")}),
+    ("cargo +nightly test --all-features", {("test", "cargo")}),
+    ("cargo minimal-versions check", set()),
     ("cargo tarpaulin --out Xml", {("test", "cargo-tarpaulin"), ("coverage", "cargo-tarpaulin")}),
     ("cargo llvm-cov --lcov --output-path lcov.info", {("test", "cargo-llvm-cov"), ("coverage", "cargo-llvm-cov")}),
     ("cargo clippy --all-targets -- -D warnings", {("lint", "clippy")}),

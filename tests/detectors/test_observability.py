@@ -141,6 +141,10 @@ SERVICE_KINDS = [
      "fail", "starts a server (`http.ListenAndServe(`)"),
     ("library", {"pyproject.toml": "[project]\nname = \"x\"\n", "x/__init__.py": "def f(): pass\n"}, "not_applicable",
      "a library or command-line tool (Python package pyproject.toml)"),
+    # A web framework's own source starts servers for its users (Flask's `app.run(`): still a library.
+    ("framework-library", {"pyproject.toml": "[project]\nname = \"web\"\n",
+                           "src/web/app.py": "class App:\n    def serve(self):\n        app.run(host='0.0.0.0')\n"},
+     "not_applicable", "a library or command-line tool (Python package pyproject.toml)"),
     # Code with nothing that says what it is: unknown, never guessed.
     ("bare-scripts", {"sync.py": "import os\nprint(os.listdir('.'))\n"}, "unknown",
      "could not tell whether this code runs as a service"),

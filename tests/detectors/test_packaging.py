@@ -121,6 +121,12 @@ ARTIFACTS = [
      {"charts/a/Chart.yaml": "apiVersion: v2\nname: a\n", "charts/b/Chart.yaml": "apiVersion: v2\nname: b\n"},
      "fail", "2 deployable artifacts: Helm chart `a`"),
     ("nothing", {"notes.md": "# x\n"}, "not_applicable", "the repository defines no package, image or chart"),
+    # An internal crate (`publish = false`) that tests the library is not a second deliverable (rust-lang/log).
+    ("unpublished-test-crate", {"Cargo.toml": "[package]\nname = \"log\"\nversion = \"0.4.0\"\n",
+                                "src/lib.rs": "pub fn f() {}\n",
+                                "test_features/Cargo.toml": "[package]\nname = \"optimized\"\npublish = false\n",
+                                "test_features/main.rs": "fn main() {}\n"},
+     "pass", "one deployable artifact: Cargo crate `log` (Cargo.toml)"),
 ]
 
 

@@ -51,9 +51,10 @@ FIXTURES = [
      "package-lock.json, npm-shrinkwrap.json or yarn.lock", ["package.json"]),
     ("docs-traps", "test.pre-commit", "fail",
      "only a commit-msg hook (.husky/commit-msg:1): it checks commit messages, not code", [".husky/commit-msg:1"]),
-    ("docs-traps", "sec.policy", "fail", "no SECURITY file, security.txt, or vulnerability-reporting contact in the "
-     "README or contribution guide (a policy inherited from the organisation's `.github` repository is not visible "
-     "to a repository scan)", []),
+    # Absent here, but GitHub shows an organisation-wide SECURITY.md on every repository: unknown, not missing.
+    ("docs-traps", "sec.policy", "unknown", "no SECURITY file, security.txt, or vulnerability-reporting contact in the "
+     "README or contribution guide; one inherited from the organisation's `.github` repository would not be visible "
+     "here (scan with a token to read the community profile)", []),
     ("vendored-tests", "sec.lockfiles", "fail", "go: unlocked; npm: unlocked — go.mod declares 1 dependency and has "
      "no go.sum", ["go.mod", "web/package.json"]),
     ("java-maven", "sec.lockfiles", "not_applicable", "maven: exact-versions — pom.xml lists exact versions (no "
@@ -86,16 +87,19 @@ POLICY = [
      "security contact in README.md: how to report a vulnerability: Mail security@acme.example with details."),
     ({"README.md": "# x\n\nFound a vulnerability? Tell us at https://acme.example/disclose\n"}, "pass",
      "security contact in README.md"),
-    ({"README.md": "# x\n\nThis tool finds vulnerabilities in your code.\n"}, "fail", "no SECURITY file"),
+    ({"README.md": "# x\n\nThis tool finds vulnerabilities in your code.\n"}, "unknown", "no SECURITY file"),
     ({"SECURITY.md": ""}, "fail", "SECURITY.md is empty"),
     ({"docs/security.md": "## Security\n\nManifests are scanned with kubescape in CI.\n"}, "fail",
      "docs/security.md says nothing about reporting a vulnerability"),
+    # A README section documenting a product's security settings is not a way to report a vulnerability.
+    ({"README.adoc": "= Plugin\n\n=== Security Configuration\n\nlink:https://git-scm.com/hooks[Git hooks] run scripts.\n"},
+     "unknown", "no SECURITY file"),
 ]
 
 
 @pytest.mark.parametrize(("files", "expected", "reason"), POLICY,
                          ids=["github-folder", "security-txt", "readme-section", "readme-sentence", "mention-only",
-                              "empty", "hardening-notes"])
+                              "empty", "hardening-notes", "product-security-settings"])
 def test_security_policy(files, expected, reason):
     got, why = outcome(run_on_files(files, SecurityPolicyDetector), "sec.policy")
     assert got == expected
