@@ -170,7 +170,7 @@ class AzureStructure:
             name = as_text(step.get("displayName"))
             if shell is not None:
                 where = as_text(step.get("workingDirectory"))
-                steps.append(Step(location, name=name, run=in_directory(where, as_text(step[shell]) or "")))
+                steps.append(Step(location, name=name, run=as_text(step[shell]) or "", working_directory=in_directory(where)))
             elif "task" in step:
                 steps.append(Step(location, name=name, uses=as_text(step["task"]),
                                   inputs=inputs_of(step.get("inputs"))))

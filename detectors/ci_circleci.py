@@ -113,7 +113,7 @@ class CircleConfig:
                 command = as_text(body) if not isinstance(body, dict) else as_text(run.get("command"))
                 where = _directory(run.get("working_directory")) or directory
                 if command:
-                    steps.append(Step(location, name=as_text(run.get("name")), run=in_directory(where, command)))
+                    steps.append(Step(location, name=as_text(run.get("name")), run=command, working_directory=in_directory(where)))
             elif name in ("when", "unless"):
                 steps.extend(self._conditional(name, mapping(body), directory, depth))
             elif name in self.commands and depth < _MAX_EXPANSION:

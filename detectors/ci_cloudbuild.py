@@ -57,15 +57,16 @@ def _cloud_build_step(path: str, step: dict[Any, Any], line: int | None) -> list
     directory = as_text(step.get("dir"))
     script = as_text(step.get("script"))
     if script:
-        return [Step(location, name=name, run=in_directory(directory, script))]
+        return [Step(location, name=name, run=script, working_directory=in_directory(directory))]
     args = list(strings(step.get("args")))
     tool = as_text(step.get("entrypoint")) or _builder_tool(image)
     if tool is None:
         # The image's own entrypoint runs the args: what that is, the file does not say.
         return [Step(location, name=name, uses=image, inputs={"args": shell_join(args)} if args else {})]
     if tool in ("bash", "sh") and len(args) >= 2 and args[0] == "-c":
-        return [Step(location, name=name, run=in_directory(directory, args[1]))]
-    return [Step(location, name=name, run=in_directory(directory, shell_join([tool, *args])))]
+        return [Step(location, name=name, run=args[1], working_directory=in_directory(directory))]
+    return [Step(location, name=name, run=shell_join([tool, *args]),
+                 working_directory=in_directory(directory))]
 
 
 def _builder_tool(image: str) -> str | None:

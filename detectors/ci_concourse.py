@@ -117,7 +117,7 @@ class _Reader:
             if text:
                 directory = _repository_directory(as_text(run.get("dir")), config)
                 text = _repository_path(text, config)
-                steps.append(Step(location, name=as_text(step["task"]), run=in_directory(directory, text)))
+                steps.append(Step(location, name=as_text(step["task"]), run=text, working_directory=in_directory(directory)))
         for hook in _HOOKS:
             if hook in step:
                 self._step(mapping(step[hook]), line_of(step, hook), steps, triggers, needs, image, depth + 1)

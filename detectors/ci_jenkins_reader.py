@@ -175,7 +175,7 @@ class JenkinsfileReader:
                 value = call.named("script") or call.positional() or ()
                 script = "${" + flat_text(value) + "}" if value else ""
             script = textwrap.dedent(script).strip()
-            self.add_step(scope, Step(location, name=name, run=in_directory(scope.directory, script)))
+            self.add_step(scope, Step(location, name=name, run=script, working_directory=in_directory(scope.directory)))
         elif name == "input":
             self.stage_of(scope, call.line).manual = True
             self.add_step(scope, Step(location, uses="input", inputs=inputs_of(call)))

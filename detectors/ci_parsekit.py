@@ -111,14 +111,12 @@ def inputs_of(value: Any) -> dict[str, str]:
             if text is not None and not _CREDENTIAL_KEY.search(str(key))}
 
 
-def in_directory(directory: str | None, script: str) -> str:
-    """Shell text run in a sub-directory, written as the shell would run it.
-
-    The model's Step has no working-directory field; `cd DIR` in front keeps "what runs where" readable
-    for the command follower (`make test` in `services/api` is that folder's Makefile)."""
+def in_directory(directory: str | None) -> str | None:
+    """A step's working directory as the command follower needs it (`make test` in `services/api` is
+    that folder's Makefile); None for the repository root or a folder decided at run time."""
     if not directory or directory in (".", "./") or "$" in directory or directory.startswith(("/", "~")):
-        return script
-    return f"cd {directory}\n{script}"
+        return None
+    return directory
 
 
 def only_except(value: Any) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:

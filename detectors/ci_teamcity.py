@@ -126,7 +126,7 @@ class _Project:
             step = runner_step(build.path, call, values)
             directory = values.get("workingDir", (None, None, 0))[0]
             if step.run is not None and directory:
-                step = Step(step.location, name=step.name, run=in_directory(directory, step.run))
+                step = Step(step.location, name=step.name, run=step.run, working_directory=in_directory(directory))
             build.steps.append(step)
 
     def _triggers(self, build: _BuildType, block: Group) -> None:

@@ -78,6 +78,8 @@ class Step:
     uses: str | None = None
     # Inputs of `uses` (`with:`, orb parameters), as strings.
     inputs: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # The folder `run` starts in, relative to the repository (`dir('api')`, `working_directory:`).
+    working_directory: str | None = None
 
 
 @dataclass(frozen=True)

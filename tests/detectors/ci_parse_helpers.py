@@ -48,7 +48,9 @@ def summary(pipeline: Pipeline, job_id: str) -> dict[str, Any]:
     found = job(pipeline, job_id)
     triggers = pipeline.job_triggers(found)
     return {
-        "runs": [step.run for step in found.steps if step.run is not None],
+        # "What runs where", written as a shell would run it: `cd DIR` first when the step has a folder.
+        "runs": [(f"cd {step.working_directory}\n" if step.working_directory else "") + step.run
+                 for step in found.steps if step.run is not None],
         "uses": [step.uses for step in found.steps if step.uses is not None],
         "lines": [f"{step.location.path}:{step.location.line}" for step in found.steps],
         "events": sorted(triggers.events),
