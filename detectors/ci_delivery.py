@@ -106,7 +106,8 @@ def _automatic(fact: Fact, trunk_or_tag: bool = False) -> bool:
         return False
     if trunk_or_tag:
         return flag(fact, "default_branch") or flag(fact, "tag")
-    return any(flag(fact, name) for name in ("default_branch", "tag", "pull_request", "every_branch", "schedule"))
+    return any(flag(fact, name) for name in ("default_branch", "tag", "pull_request", "every_branch", "schedule",
+                                             "chained"))
 
 
 def _push_button(evidence: Evidence) -> Finding:

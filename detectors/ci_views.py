@@ -14,11 +14,12 @@ from devops_scan.clients.base import RepoClient
 from devops_scan.detector import ScanContext
 from devops_scan.model import Fact, Location
 from devops_scan_detectors.activity import Activity
-from devops_scan_detectors.cimodel import MANUAL, PULL_REQUEST, PUSH, RELEASE, SCHEDULE, TAG, Job, Pipeline
+from devops_scan_detectors.cimodel import CALL, MANUAL, PULL_REQUEST, PUSH, RELEASE, SCHEDULE, TAG, Job, Pipeline
 
 PRODUCTION = re.compile(r"^(prod|production|prd|live|release)([-_ /].*)?$", re.IGNORECASE)
-PRE_PRODUCTION = re.compile(r"(^|[-_ /])(stag(e|ing)|qa|test(ing)?|uat|preview|review|dev(elop(ment)?)?|"
-                            r"sandbox|pre-?prod(uction)?|integration|canary|demo)([-_ /]|$)", re.IGNORECASE)
+PRE_PRODUCTION = re.compile(r"(^|[-_ /])(stag(e|ing)|qa|tests?|testing|uat|preview|review|dev(elop(ment)?)?|"
+                            r"sandbox|pre-?prod(uction)?|integration|canary|demo|e2e|ci|pr|ephemeral)([-_ /]|$)",
+                            re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ def when_it_runs(view: JobView, default_branch: str | None) -> dict[str, str]:
         "every_branch": str(every_branch).lower(),
         "tag": str(TAG in events or RELEASE in events).lower(),
         "schedule": str(SCHEDULE in events).lower(),
+        # Started by another pipeline finishing (workflow_run, pipeline triggers): no person involved.
+        "chained": str(CALL in events).lower(),
         "manual": str(view.job.manual or (bool(events) and events <= {MANUAL})).lower(),
         "dispatchable": str(MANUAL in events or view.job.manual).lower(),
     }

@@ -48,6 +48,10 @@ class WorkingTreeClient(RepoClient):
         self._capabilities, self._missing = history_capabilities(git, head)
         if head is None:
             notes += ("the repository has no commits yet: scanned the files staged in the index",)
+        elif not self._entries and git.text("ls-tree", "--name-only", "HEAD", check=False):
+            # An empty index under a non-empty HEAD is a checkout that failed (or `git rm -r --cached .`).
+            notes += ("the index lists no files although HEAD has some: the checkout may have failed "
+                      "(see `git status`); scan HEAD with `--ref HEAD` to read the committed tree",)
         elif Capability.HISTORY not in self._capabilities:
             notes += (self._missing[Capability.HISTORY] + "; history-based practices are unknown",)
         self._info = RepoInfo(

@@ -279,3 +279,11 @@ def test_bare_repository_without_a_config_file_is_still_bare(tmp_path):
     (tmp_path / "mirror" / "repo" / "config").unlink()
     client = open_local(str(tmp_path / "mirror" / "repo"))
     assert client.info.bare and list(client.files) == ["a.py"]
+
+
+def test_an_empty_index_under_a_non_empty_head_is_reported(tmp_path):
+    path = make_repo(tmp_path / "r", {"a.py": "x\n"})
+    git(path, "rm", "-r", "-q", "--cached", ".")
+    client = open_local(str(path))
+    assert list(client.files) == []
+    assert any("checkout may have failed" in note for note in client.info.notes)
