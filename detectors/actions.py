@@ -81,6 +81,9 @@ def _effect(uses: str, inputs: Mapping[str, str], path: str | None) -> UnitEffec
     if "/.github/workflows/" in key:
         workflow = _lookup(GITHUB_WORKFLOWS, key.split("/.github/workflows/", 1)[0])
         return workflow(inputs) if workflow else None
+    named = _named_after_tool(key)
+    if named is not None:
+        return named
     if "args" in inputs or systems[0] in ("drone", "tekton") or system_of(path or "") is None and "/" in key:
         # An image run as a step (Cloud Build, Drone, Tekton): the image's tool with its arguments, as
         # `docker run IMAGE ARGS` is judged.
@@ -90,6 +93,26 @@ def _effect(uses: str, inputs: Mapping[str, str], path: str | None) -> UnitEffec
 
 
 
+
+
+# An action no table knows, whose last path segment is exactly a tool's name, runs that tool
+# (`clowdhaus/terraform-composite-actions/pre-commit`, `org/actions/tflint`). Only these names: a
+# segment like `terraform-min-max` says nothing about what runs.
+_TOOL_NAMED = {"pre-commit": ("pre-commit", "run"), "tflint": ("tflint",), "checkov": ("checkov",),
+               "tfsec": ("tfsec",), "hadolint": ("hadolint",), "shellcheck": ("shellcheck",),
+               "yamllint": ("yamllint",), "actionlint": ("actionlint",), "golangci-lint": ("golangci-lint", "run"),
+               "eslint": ("eslint",), "ruff": ("ruff", "check"), "mypy": ("mypy",), "gitleaks": ("gitleaks", "detect"),
+               "trufflehog": ("trufflehog", "git"), "semgrep": ("semgrep", "scan"), "syft": ("syft",),
+               "pip-audit": ("pip-audit",), "osv-scanner": ("osv-scanner",), "kubeconform": ("kubeconform",),
+               "conftest": ("conftest", "test"), "cfn-lint": ("cfn-lint",), "ansible-lint": ("ansible-lint",)}
+
+
+def _named_after_tool(key: str) -> UnitEffect | None:
+    if "/" not in key:
+        return None
+    argv = _TOOL_NAMED.get(key.rsplit("/", 1)[-1].lower())
+    found = classify(list(argv)) if argv else []
+    return UnitEffect(found) if found else None
 
 
 def _lookup(table: Mapping[str, UnitHandler], key: str) -> UnitHandler | None:

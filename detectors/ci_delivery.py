@@ -9,7 +9,7 @@ from devops_scan.detector import ScanContext
 from devops_scan.model import Evidence, Fact, Finding, Outcome
 from devops_scan_detectors import activity as a
 from devops_scan_detectors.ci_base import EVIDENCE_LIMIT, CIDetector, decide, flag, missing, of_kinds, tools
-from devops_scan_detectors.ci_views import JobView, is_pre_production, is_production, job_context
+from devops_scan_detectors.ci_views import JobView, is_pre_production, is_staging, job_context
 
 # Systems whose platform records a deployment for every job that declares an environment.
 TRACKING_SYSTEMS = {"github-actions": "GitHub", "gitlab-ci": "GitLab", "bitbucket-pipelines": "Bitbucket",
@@ -42,6 +42,7 @@ class CIDeliveryDetector(CIDetector):
         yield from _handoffs(views, branch)
         kind = service_kind(client, context)
         yield Fact("service-kind", kind.reason, None, {"verdict": kind.verdict})
+        yield from _defined_environments(client, context)
 
     def inventory(self, facts: tuple[Fact, ...]) -> dict:
         evidence = Evidence(self.id, facts)
@@ -63,12 +64,11 @@ class CIDeliveryDetector(CIDetector):
             _push_button(evidence),
             decide(evidence, "deploy.continuous", SHIPS,
                    "deploys or publishes to production on every merge to the default branch or release tag",
-                   keep=lambda f: _automatic(f, trunk_or_tag=True) and not _pre_production(f)),
+                   keep=lambda f: _automatic(f, trunk_or_tag=True) and not _pre_production(f) and not _ephemeral(f)),
             _promotion(evidence),
             _tracked(evidence),
             _artifact_once(evidence),
-            decide(evidence, "env.staging", SHIPS + (a.TEST, a.E2E_TEST), "targets a staging/QA environment",
-                   keep=_pre_production),
+            _staging(evidence),
         ]
 
 
@@ -91,10 +91,16 @@ def _unless_nothing_runs(evidence: Evidence, finding: Finding) -> Finding:
 def _target(fact: Fact) -> str:
     """The environment a fact is about: its declared one, or for a deploy/publish the job's name
     (`deploy-staging`). A test job's name (`test`) says nothing about an environment."""
+    if fact.data.get("ephemeral") == "true":
+        return ""  # a throw-away cluster the job made to run its tests in
     if fact.data.get("environment"):
         return fact.data["environment"]
     ships = {f"ci:{kind}" for kind in SHIPS} | {f"ci-off:{kind}" for kind in SHIPS}
     return fact.data.get("job", "") if fact.kind in ships else ""
+
+
+def _ephemeral(fact: Fact) -> bool:
+    return fact.data.get("ephemeral") == "true"
 
 
 def _pre_production(fact: Fact) -> bool:
@@ -111,7 +117,7 @@ def _automatic(fact: Fact, trunk_or_tag: bool = False) -> bool:
 
 
 def _push_button(evidence: Evidence) -> Finding:
-    ships = of_kinds(evidence, SHIPS)
+    ships = [fact for fact in of_kinds(evidence, SHIPS) if not _ephemeral(fact)]
     started = [fact for fact in ships if flag(fact, "manual") or flag(fact, "dispatchable")]
     if started:
         return Finding("deploy.push-button", Outcome.PASS,
@@ -163,13 +169,35 @@ def _artifact_once(evidence: Evidence) -> Finding:
                        "a build is made once and passed on: " + "; ".join(f.detail for f in handoffs[:2]),
                        tuple(handoffs[:EVIDENCE_LIMIT]))
     building_jobs = {(f.data["pipeline"], f.data["job"]) for f in of_kinds(evidence, BUILDS)}
-    rebuilt = [f for f in of_kinds(evidence, (a.DEPLOY,)) if (f.data["pipeline"], f.data["job"]) in building_jobs]
+    rebuilt = [f for f in of_kinds(evidence, (a.DEPLOY,))
+               if (f.data["pipeline"], f.data["job"]) in building_jobs and not _ephemeral(f)]
     if rebuilt:
         return Finding("build.artifact-once", Outcome.FAIL,
                        "deploy jobs build what they ship themselves, so each environment gets its own build",
                        tuple(rebuilt[:EVIDENCE_LIMIT]))
     return missing(evidence, "build.artifact-once", (a.ARTIFACT_UPLOAD, a.PUSH_IMAGE),
                    "builds an artifact once and passes it to a later job")
+
+
+def _defined_environments(client: RepoClient, context: ScanContext) -> Iterable[Fact]:
+    """Environments the infrastructure code defines (overlays, values files, tfvars, stacks)."""
+    from devops_scan_detectors.iac import iac_facts
+
+    for environment in iac_facts(client, context).environments:
+        if is_staging(environment.name):
+            yield Fact("defined-environment", f"{environment.name} ({environment.how})", environment.location,
+                       {"environment": environment.name})
+
+
+def _staging(evidence: Evidence) -> Finding:
+    """A staging/QA environment: a CI job that targets one, or infrastructure code that defines one."""
+    in_ci = [fact for fact in of_kinds(evidence, SHIPS + (a.TEST, a.E2E_TEST)) if is_staging(_target(fact))]
+    defined = list(evidence.of_kind("defined-environment"))
+    if in_ci or defined:
+        parts = ([f"CI targets {', '.join(sorted({_target(f) for f in in_ci}))}"] if in_ci else []) + \
+                ([f"the infrastructure defines {', '.join(f.detail for f in defined[:3])}"] if defined else [])
+        return Finding("env.staging", Outcome.PASS, "; ".join(parts), tuple((in_ci + defined)[:EVIDENCE_LIMIT]))
+    return missing(evidence, "env.staging", SHIPS, "targets a staging/QA environment")
 
 
 def _promotions(views: tuple[JobView, ...], branch: str | None) -> Iterable[Fact]:

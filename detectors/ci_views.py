@@ -22,6 +22,12 @@ PRE_PRODUCTION = re.compile(r"(^|[-_ /])(stag(e|ing)|qa|tests?|testing|uat|previ
                             re.IGNORECASE)
 
 
+# Environments that stand in for production before a release (the seed's "qa" and "staging"),
+# narrower than pre-production in general (a developer's `dev` environment is not one).
+STAGING = re.compile(r"(^|[-_ /])(stag(e|ing)|qa|uat|pre-?prod(uction)?|tests?|testing|preview|review|"
+                     r"integration|acceptance)([-_ /]|$)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class JobView:
     pipeline: Pipeline
@@ -83,8 +89,22 @@ def when_it_runs(view: JobView, default_branch: str | None) -> dict[str, str]:
     }
 
 
+# A job that makes its own throw-away cluster deploys there to test, not to an environment.
+_EPHEMERAL_ACTIONS = ("helm/kind-action", "engineerd/setup-kind", "container-tools/kind-action",
+                      "medyagh/setup-minikube", "manusa/actions-setup-minikube", "absaoss/k3d-action",
+                      "nolar/setup-k3d-k3s", "helm/chart-testing-action")
+_EPHEMERAL_COMMANDS = re.compile(r"\b(kind\s+create\s+cluster|minikube\s+start|k3d\s+cluster\s+create|"
+                                 r"ct\s+install|k3s\s+server)\b")
+
+
+def ephemeral_cluster(job: Job) -> bool:
+    return any((step.uses or "").lower().startswith(_EPHEMERAL_ACTIONS)
+               or _EPHEMERAL_COMMANDS.search(step.run or "") for step in job.steps)
+
+
 def job_context(view: JobView, default_branch: str | None) -> dict[str, str]:
     return {
+        "ephemeral": str(ephemeral_cluster(view.job)).lower(),
         "system": view.pipeline.system,
         "pipeline": view.pipeline.path,
         "job": view.job.id,
@@ -124,6 +144,10 @@ def activity_facts(views: tuple[JobView, ...], default_branch: str | None) -> tu
 
 def is_production(environment: str) -> bool:
     return bool(environment) and bool(PRODUCTION.match(environment.strip()))
+
+
+def is_staging(environment: str) -> bool:
+    return bool(environment) and not is_production(environment) and bool(STAGING.search(environment))
 
 
 def is_pre_production(environment: str) -> bool:

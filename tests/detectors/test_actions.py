@@ -92,6 +92,11 @@ UNITS = [
      {("publish", "pypi-publish")}),
     ("pypa/gh-action-pypi-publish@release/v1", {"attestations": "false"}, GH, {("publish", "pypi-publish")}),
     ("zizmorcore/zizmor-action@v0", {}, GH, {("lint", "zizmor")}),
+    # Unknown actions named exactly after a tool run that tool; other unknown names run nothing we know.
+    ("clowdhaus/terraform-composite-actions/pre-commit@v1.14.0", {}, GH,
+     {("pre-commit", "pre-commit"), ("lint", "pre-commit")}),
+    ("acme/ci-actions/tflint@v2", {}, GH, {("lint", "tflint"), ("iac-validate", "tflint")}),
+    ("clowdhaus/terraform-min-max@v2.1.0", {}, GH, None),
     ("softprops/action-gh-release@v2", {}, GH, {("release", "gh-release")}),
     ("googleapis/release-please-action@v4", {}, GH, {("release", "release-please"), ("tag", "release-please")}),
     ("cycjimmy/semantic-release-action@v4", {}, GH, {("release", "semantic-release"), ("tag", "semantic-release")}),

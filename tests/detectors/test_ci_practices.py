@@ -200,3 +200,25 @@ def test_no_infrastructure_code_is_not_applicable(repo, scan):
     report = scan(repo({**PYLIB, ".github/workflows/ci.yml": workflow(job("test", "pytest"))}))
     assert outcome(report, "infra.validated-in-ci") == ("not_applicable", "no infrastructure code in the repository")
     assert outcome(report, "deploy.as-code")[0] == "not_applicable"
+
+
+def test_staging_defined_by_infrastructure_code_counts(repo, scan):
+    files = {"deploy/base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+             "deploy/base/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n"
+                                            "spec:\n  template:\n    spec:\n      containers:\n"
+                                            "        - name: app\n          image: app:1\n",
+             "deploy/overlays/staging/kustomization.yaml": "resources:\n  - ../../base\n",
+             "deploy/overlays/production/kustomization.yaml": "resources:\n  - ../../base\n"}
+    state, reason = outcome(scan(repo(files)), "env.staging")
+    assert state == "pass" and "staging (kustomize-overlay)" in reason, reason
+
+
+@pytest.mark.parametrize(("name", "run", "expected"), [
+    ("deploy", "kind create cluster && helm upgrade --install app ./chart", "fail"),  # a throw-away cluster
+    ("deploy", "helm upgrade --install app ./chart --kube-context prod", "pass"),
+    ("e2e", "helm upgrade --install app ./chart", "fail"),  # the job's name says it is a test deploy
+])
+def test_deploys_into_a_throwaway_cluster_are_tests_not_production(repo, scan, name, run, expected):
+    files = {"chart/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\n", "main.go": "package main\n",
+             ".github/workflows/deploy.yml": workflow(job(name, run))}
+    assert outcome(scan(repo(files)), "deploy.continuous")[0] == expected
