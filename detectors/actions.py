@@ -98,7 +98,7 @@ def _effect(uses: str, inputs: Mapping[str, str], path: str | None) -> UnitEffec
 # An action no table knows, whose last path segment is exactly a tool's name, runs that tool
 # (`clowdhaus/terraform-composite-actions/pre-commit`, `org/actions/tflint`). Only these names: a
 # segment like `terraform-min-max` says nothing about what runs.
-_TOOL_NAMED = {"pre-commit": ("pre-commit", "run"), "tflint": ("tflint",), "checkov": ("checkov",),
+_TOOL_NAMED = { "tflint": ("tflint",), "checkov": ("checkov",),
                "tfsec": ("tfsec",), "hadolint": ("hadolint",), "shellcheck": ("shellcheck",),
                "yamllint": ("yamllint",), "actionlint": ("actionlint",), "golangci-lint": ("golangci-lint", "run"),
                "eslint": ("eslint",), "ruff": ("ruff", "check"), "mypy": ("mypy",), "gitleaks": ("gitleaks", "detect"),
@@ -110,6 +110,8 @@ _TOOL_NAMED = {"pre-commit": ("pre-commit", "run"), "tflint": ("tflint",), "chec
 def _named_after_tool(key: str) -> UnitEffect | None:
     if "/" not in key:
         return None
+    if key.rsplit("/", 1)[-1].lower() == "pre-commit":
+        return UnitEffect(commands=("pre-commit run --all-files",))  # followed into the hooks
     argv = _TOOL_NAMED.get(key.rsplit("/", 1)[-1].lower())
     found = classify(list(argv)) if argv else []
     return UnitEffect(found) if found else None

@@ -194,7 +194,8 @@ GITHUB: dict[str, UnitHandler] = {
     "test-summary/action": does("test-summary", TEST_REPORT), "scacap/action-surefire-report": does(
         "surefire-report", TEST_REPORT), "pmeier/pytest-results-action": does("pytest-results", TEST_REPORT),
     "ctrf-io/github-test-reporter": does("ctrf", TEST_REPORT),
-    "pre-commit/action": does("pre-commit", PRE_COMMIT, LINT),
+    # Runs `pre-commit run` with its `extra_args`: followed into .pre-commit-config.yaml like the command.
+    "pre-commit/action": lambda inputs: UnitEffect(commands=(f"pre-commit run {inputs.get('extra_args') or '--all-files'}",)),
     "golangci/golangci-lint-action": does("golangci-lint", LINT), "github/super-linter": does("super-linter", LINT),
     "super-linter/super-linter": does("super-linter", LINT), "oxsecurity/megalinter": does("megalinter", LINT),
     "reviewdog": does("reviewdog", LINT), "hadolint/hadolint-action": does("hadolint", LINT),

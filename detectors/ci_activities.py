@@ -27,6 +27,7 @@ from devops_scan_detectors.follow import Follower, FollowResult
 from devops_scan_detectors.follow_make import resolve_make
 from devops_scan_detectors.follow_maven import resolve_maven
 from devops_scan_detectors.follow_packages import resolve_package_scripts
+from devops_scan_detectors.follow_precommit import resolve_pre_commit
 from devops_scan_detectors.follow_pyscripts import resolve_python_scripts
 from devops_scan_detectors.follow_python import resolve_nox, resolve_tox
 from devops_scan_detectors.follow_recipes import resolve_just, resolve_task
@@ -38,8 +39,8 @@ _SHELL_SESSION_SYSTEMS = frozenset({"gitlab-ci", "travis-ci", "bitbucket-pipelin
                                     "semaphore", "aws-codebuild", "buildkite"})
 _SHELL_SESSION_PATHS = re.compile(r"(^|/)(\.gitlab-ci\.ya?ml|\.travis\.yml|bitbucket-pipelines\.yml|\.drone\.ya?ml|"
                                   r"buildspec[\w.-]*\.ya?ml)$|^(\.woodpecker|\.semaphore|\.buildkite)/")
-RESOLVERS = (resolve_make, resolve_just, resolve_task, resolve_tox, resolve_nox, resolve_python_scripts,
-             resolve_package_scripts, resolve_maven, resolve_shell_script)
+RESOLVERS = (resolve_make, resolve_just, resolve_task, resolve_tox, resolve_nox, resolve_pre_commit,
+             resolve_python_scripts, resolve_package_scripts, resolve_maven, resolve_shell_script)
 
 __all__ = ["command_activities", "command_notes", "include_activities", "job_activities", "job_notes",
            "step_activities", "step_notes", "template_activities"]

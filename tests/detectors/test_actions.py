@@ -69,7 +69,6 @@ UNITS = [
     ("actions/attest-build-provenance@v1", {}, GH, {("sign", "github-attestations")}),
     ("sigstore/cosign-installer@v3", {}, GH, set()),
     # lint
-    ("pre-commit/action@v3.0.1", {}, GH, {("pre-commit", "pre-commit"), ("lint", "pre-commit")}),
     ("golangci/golangci-lint-action@v6", {}, GH, {("lint", "golangci-lint")}),
     ("github/super-linter/slim@v5", {}, GH, {("lint", "super-linter")}),
     ("super-linter/super-linter@v7", {}, GH, {("lint", "super-linter")}),
@@ -93,8 +92,6 @@ UNITS = [
     ("pypa/gh-action-pypi-publish@release/v1", {"attestations": "false"}, GH, {("publish", "pypi-publish")}),
     ("zizmorcore/zizmor-action@v0", {}, GH, {("lint", "zizmor")}),
     # Unknown actions named exactly after a tool run that tool; other unknown names run nothing we know.
-    ("clowdhaus/terraform-composite-actions/pre-commit@v1.14.0", {}, GH,
-     {("pre-commit", "pre-commit"), ("lint", "pre-commit")}),
     ("acme/ci-actions/tflint@v2", {}, GH, {("lint", "tflint"), ("iac-validate", "tflint")}),
     ("clowdhaus/terraform-min-max@v2.1.0", {}, GH, None),
     ("softprops/action-gh-release@v2", {}, GH, {("release", "gh-release")}),
@@ -247,6 +244,10 @@ RUNNING = [
     ("cypress-io/github-action@v6", {"build": "npm run build", "start": "npm start", "command": "npm run e2e"},
      ("npm run build", "npm start", "npm run e2e")),
     ("changesets/action@v1", {"publish": "pnpm release"}, ("pnpm release",)),
+    # pre-commit runs the hooks of .pre-commit-config.yaml: followed like the command.
+    ("pre-commit/action@v3.0.1", {}, ("pre-commit run --all-files",)),
+    ("pre-commit/action@v3.0.1", {"extra_args": "ruff --all-files"}, ("pre-commit run ruff --all-files",)),
+    ("clowdhaus/terraform-composite-actions/pre-commit@v1.14.0", {}, ("pre-commit run --all-files",)),
 ]
 
 
