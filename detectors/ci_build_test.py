@@ -181,14 +181,25 @@ def _matrix(evidence: Evidence) -> Finding:
         dims = sorted({fact.data["matrix"] for fact in in_matrix})
         return Finding("test.matrix", Outcome.PASS, f"tests run in a build matrix ({'; '.join(dims)})",
                        tuple(in_matrix[:EVIDENCE_LIMIT]))
-    images = {}
-    for fact in tests:
-        images.setdefault((fact.data["pipeline"], fact.data.get("tool")), {})[fact.data.get("image")] = fact
-    spread = [facts for facts in images.values() if len([image for image in facts if image]) > 1]
-    if spread:
-        facts = tuple(fact for group in spread for fact in group.values())
-        return Finding("test.matrix", Outcome.PASS,
-                       f"the same tests run in {max(len(group) for group in spread)} different images", facts[:8])
+    # The same test tool run by several jobs in different images or on different runners (OSes).
+    for what in ("image", "runner"):
+        groups: dict[tuple[str, str], dict[str, Fact]] = {}
+        for fact in tests:
+            where = fact.data.get(what) or ""
+            if where and "$" not in where:
+                groups.setdefault((fact.data["pipeline"], fact.data.get("tool", "")), {})[where] = fact
+        spread = [group for group in groups.values() if len(group) > 1]
+        if spread:
+            names = sorted({name for group in spread for name in group})
+            facts = tuple(fact for group in spread for fact in group.values())
+            return Finding("test.matrix", Outcome.PASS,
+                           f"the same tests run in {len(names)} different {what}s ({', '.join(names[:4])})",
+                           facts[:EVIDENCE_LIMIT])
+    variable = [fact for fact in tests if "$" in (fact.data.get("image", "") + fact.data.get("runner", ""))]
+    if variable:
+        return Finding("test.matrix", Outcome.UNKNOWN,
+                       "tests run on runners or images chosen at run time (variables), so whether they differ "
+                       "cannot be read from the files", tuple(variable[:3]))
     if tests:
         return Finding("test.matrix", Outcome.FAIL, "tests run in CI, but against one version and platform only",
                        tuple(tests[:3]))

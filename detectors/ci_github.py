@@ -115,6 +115,7 @@ def _job(reading: Reading, path: str, job_id: str, body: dict[str, Any], on: On,
         needs=tuple(call.prefix + need for need in _names(body.get("needs")))
         + (call.caller.needs if call.caller is not None else ()),
         matrix=_matrix(body.get("strategy")), image=_image(body.get("container")), triggers=triggers,
+        runner=_runner(body.get("runs-on"), call.inputs),
         permissions=permissions(body["permissions"]) if "permissions" in body else None,
     )
     if "uses" in body:
@@ -154,6 +155,14 @@ def _call_job(reading: Reading, path: str, job_id: str, body: dict[str, Any], jo
     # The calling job finishes when the called workflow's jobs do: whoever needs it waits for them.
     job = replace(job, needs=job.needs + tuple(inner_job.id for inner_job in inner_jobs))
     return [job, *inner_jobs]
+
+
+def _runner(value: Any, inputs: Mapping[str, str]) -> tuple[str, ...]:
+    """`runs-on:` labels (a string, a list, or `{group, labels}`), with a caller's inputs substituted."""
+    if isinstance(value, dict):
+        value = value.get("labels", value.get("group"))
+    labels = value if isinstance(value, list) else [value]
+    return tuple(substitute(text, inputs) for item in labels if (text := as_text(item)))
 
 
 def _input_defaults(workflow: dict[str, Any]) -> dict[str, str]:

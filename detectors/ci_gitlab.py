@@ -18,7 +18,7 @@ from typing import Any
 from devops_scan.clients.base import RepoClient
 from devops_scan.detector import ScanContext
 from devops_scan_detectors.ci_gitlab_include import load_configuration
-from devops_scan_detectors.ci_gitlab_merge import Extends, Node, References, Seq, deep_merge, names
+from devops_scan_detectors.ci_gitlab_merge import Extends, Node, References, Seq, deep_merge, flatten, names
 from devops_scan_detectors.ci_gitlab_rules import Rules
 from devops_scan_detectors.ci_gitlab_situations import Admission, admit, pipeline_triggers
 from devops_scan_detectors.ci_gitlab_steps import (
@@ -128,7 +128,7 @@ def _stages(config: Node) -> tuple[str, ...]:
 def _job(name: str, job: Node, config: Node, admission: Admission, references: References,
          outside: tuple[str, ...], missing_parents: set[str] | None) -> Job:
     trigger, _, downstream = trigger_step(job)
-    steps = [*artifact_sources(job), *script_steps(job, config, references.check)]
+    steps = [*artifact_sources(job), *script_steps(job, config, references)]
     if trigger is not None:
         steps.append(trigger)
     steps.extend(fact_steps(name, job))
@@ -147,6 +147,8 @@ def _job(name: str, job: Node, config: Node, admission: Admission, references: R
         dag=isinstance(job.get("needs"), Seq),
         stage=as_text(job.get("stage")) or "test", matrix=_matrix(job.get("parallel")),
         image=_image(job.get("image")), triggers=admission.triggers, external=tuple(sorted(external)),
+        runner=tuple(text for tag, _ in flatten(references.whole(job.get("tags"), job.where("tags"), config), config,
+                                                 references.check) if (text := as_text(tag))),
     )
 
 

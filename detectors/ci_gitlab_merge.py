@@ -186,6 +186,13 @@ class References:
         lines = self._lines[location.path]
         return 0 < location.line <= len(lines) and "!reference" in lines[location.line - 1]
 
+    def whole(self, value: Any, location: Location, config: Node) -> Any:
+        """A whole value written as `key: !reference [job, key]` (`rules:`, `script:`): what it names."""
+        if isinstance(value, Seq) and value and all(isinstance(part, str) for part in value) \
+                and self.tagged(location):
+            return reference(config, value)
+        return value
+
     def condition(self, rule: Any, config: Node) -> Any:
         """A rule with `if: !reference [.is_main]` replaced by the text it names."""
         condition = rule.get("if") if isinstance(rule, Node) else None

@@ -57,8 +57,11 @@ def admit(config: Node, jobs: dict[str, Node], rules: Rules, references: Referen
     """Where each job runs, out of the situations the workflow allows."""
     workflow = config.get("workflow")
     workflow_rules = workflow.get("rules") if isinstance(workflow, Node) else None
+    if workflow_rules is not None:
+        workflow_rules = references.whole(workflow_rules, workflow.where("rules"), config)
     workflow_items = _rules(workflow_rules, config, references) if workflow_rules is not None else None
-    job_rules = {name: _rules(job.get("rules"), config, references) for name, job in jobs.items() if "rules" in job}
+    job_rules = {name: _rules(references.whole(job.get("rules"), job.where("rules"), config), config, references)
+                 for name, job in jobs.items() if "rules" in job}
     named, sources = _mentions(config, jobs, job_rules, workflow_items or [])
     if child:
         tried = [Situation(CALL, "parent_pipeline", DEFAULT_BRANCH)]

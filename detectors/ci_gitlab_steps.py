@@ -19,21 +19,21 @@ so that practice detectors read them like any other step:
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from devops_scan.model import Location
-from devops_scan_detectors.ci_gitlab_merge import Node, Seq, flatten, names
+from devops_scan_detectors.ci_gitlab_merge import Node, References, Seq, flatten, names
 from devops_scan_detectors.cimodel import Step, as_text
 
-IsReference = Callable[[Seq, int], bool]
 # `trigger: include:` entries whose configuration this scan cannot read.
 _DOWNSTREAM_KINDS = ("artifact", "project", "template", "remote", "component")
 
 
-def script_steps(job: Node, config: Node, is_reference: IsReference) -> list[Step]:
+def script_steps(job: Node, config: Node, references: References) -> list[Step]:
+    is_reference = references.check
     steps: list[Step] = []
     for key in ("before_script", "script", "after_script"):
-        value = job.get(key)
+        value = references.whole(job.get(key), job.where(key), config)  # `script: !reference [.x, script]`
         if isinstance(value, str):
             steps.append(Step(job.where(key), name=key, run=value))
         for item, location in flatten(value, config, is_reference):

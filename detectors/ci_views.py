@@ -111,6 +111,7 @@ def job_context(view: JobView, default_branch: str | None) -> dict[str, str]:
         "environment": view.job.environment or "",
         "environment_url": view.job.environment_url or "",
         "image": view.job.image or "",
+        "runner": ",".join(view.job.runner),
         "matrix": ",".join(f"{k}={len(v)}" for k, v in sorted(view.job.matrix.items()) if len(v) > 1),
         **when_it_runs(view, default_branch),
     }

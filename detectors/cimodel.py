@@ -106,6 +106,8 @@ class Job:
     matrix: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
     # Container image the job runs in.
     image: str | None = None
+    # Where it runs: GitHub `runs-on` labels, GitLab runner `tags`, an agent label (platform, OS).
+    runner: tuple[str, ...] = ()
     # When the job narrows the pipeline's triggers (GitLab rules/only/except); None: the pipeline's.
     triggers: Triggers | None = None
     # What it runs that is defined outside the repository (a Jenkins shared-library step, a remote

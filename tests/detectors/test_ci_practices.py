@@ -222,3 +222,11 @@ def test_deploys_into_a_throwaway_cluster_are_tests_not_production(repo, scan, n
     files = {"chart/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\n", "main.go": "package main\n",
              ".github/workflows/deploy.yml": workflow(job(name, run))}
     assert outcome(scan(repo(files)), "deploy.continuous")[0] == expected
+
+
+def test_tests_on_several_runners_are_a_matrix(repo, scan):
+    jobs = (job("linux", "go test ./...").replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest")
+            + job("windows", "go test ./...").replace("runs-on: ubuntu-latest", "runs-on: windows-latest"))
+    state, reason = outcome(scan(repo({"main.go": "package main\n", "a.go": "", "b.go": "",
+                                       ".github/workflows/ci.yml": workflow(jobs)})), "test.matrix")
+    assert state == "pass" and "2 different runners (ubuntu-latest, windows-latest)" in reason, reason
