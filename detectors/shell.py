@@ -13,7 +13,6 @@ import shlex
 from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
-import bashlex
 
 # Beyond this, bashlex (pure Python) gets slow; such texts are cut line by line instead.
 _MAX_BASHLEX_CHARS = 50_000
@@ -52,10 +51,19 @@ class Command:
         return dict(self.env).get(name)
 
 
+# Text with none of these is plain words, quotes and `&&`/`||`/`;`/`|` between commands: shlex cuts it
+# exactly as bash would, without loading bashlex (~70 ms at start-up) or running its parser.
+_NEEDS_BASH = re.compile(r"[$`(){}<>\\!]|^\s*(if|then|else|elif|fi|for|while|until|do|done|case|esac|function)\b",
+                         re.MULTILINE)
+
+
 def split_commands(text: str) -> tuple[Command, ...]:
     """Every simple command of a shell script, in order of appearance; never raises."""
     try:
         text = _CI_EXPRESSION.sub(_placeholder, str(text))
+        if not _NEEDS_BASH.search(text):
+            commands = [command for number, line in _logical_lines(text) for command in _with_shlex(line, number)]
+            return tuple(command for command in commands if command.argv)[:_MAX_COMMANDS]
         commands = _with_bashlex(text, 1) if len(text) <= _MAX_BASHLEX_CHARS else None
         if commands is None:
             commands = [command for number, line in _logical_lines(text)
@@ -78,6 +86,8 @@ def _placeholder(match: re.Match[str]) -> str:
 def _with_bashlex(text: str, first_line: int) -> list[Command] | None:
     if not text.strip():
         return []
+    import bashlex  # only for text that needs a real shell parser
+
     try:
         trees = bashlex.parse(text)
     except Exception:  # noqa: BLE001 - bashlex raises many kinds (NotImplementedError, ParsingError...)
