@@ -15,6 +15,7 @@ from devops_scan.detector import Detector, ScanContext
 from devops_scan.errors import UnreadableFile
 from devops_scan.model import Evidence, Fact, Finding, Location, Outcome
 from devops_scan.yamlsafe import YamlProblem
+from devops_scan_detectors.common import text_or_none as _read
 
 # GitHub reads .github/, the root, docs/ (first found wins); GitLab the root, docs/, .gitlab/.
 CODEOWNERS_PATHS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
@@ -99,11 +100,6 @@ class CommunityFilesDetector(Detector):
         return [_codeowners_finding(evidence), _conduct_finding(evidence), _templates_finding(evidence)]
 
 
-def _read(client: RepoClient, path: str) -> str | None:
-    try:
-        return client.read_text(path).text
-    except UnreadableFile:
-        return None
 
 
 def _codeowners_fact(client: RepoClient, path: str) -> Fact:

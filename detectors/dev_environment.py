@@ -15,7 +15,7 @@ from devops_scan.detector import Detector, ScanContext
 from devops_scan.errors import UnreadableFile
 from devops_scan.model import Evidence, Fact, Finding, Location, Outcome
 from devops_scan.yamlsafe import YamlProblem, key_line
-from devops_scan_detectors.common import not_the_projects_own
+from devops_scan_detectors.common import text_or_none as _text, line_matching as _line, not_the_projects_own
 from devops_scan_detectors.json_comments import JsonProblem, load_json_with_comments
 
 SETUP_TARGETS = frozenset({"setup", "bootstrap", "dev", "develop", "dev-setup", "devsetup", "setup-dev", "init",
@@ -86,16 +86,8 @@ class DevEnvironmentDetector(Detector):
                         "tool-version manager, setup target or bootstrap script")]
 
 
-def _text(client: RepoClient, path: str) -> str | None:
-    try:
-        return client.read_text(path).text if path in client.files else None
-    except UnreadableFile:
-        return None
 
 
-def _line(text: str, pattern: str) -> int | None:
-    match = re.search(pattern, text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _devcontainer_facts(client: RepoClient) -> list[Fact]:

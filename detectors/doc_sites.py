@@ -12,7 +12,7 @@ import re
 from devops_scan.clients.base import RepoClient
 from devops_scan.errors import UnreadableFile
 from devops_scan.model import Fact, Location
-from devops_scan_detectors.common import not_the_projects_own
+from devops_scan_detectors.common import first_line_matching, not_the_projects_own
 from devops_scan_detectors.markdown_sections import parse_document
 
 DOC_PAGE_EXTENSIONS = frozenset({"md", "markdown", "mdx", "rst", "adoc", "asciidoc", "txt", "ipynb"})
@@ -20,14 +20,6 @@ MIN_DOCS_PAGES = 3
 _MAX_READS = 40
 
 
-def first_line_matching(client: RepoClient, path: str, pattern: str) -> int | None:
-    """1-based line of the first match of `pattern` (multiline regex) in `path`, None if none or unreadable."""
-    try:
-        text = client.read_text(path).text
-    except UnreadableFile:
-        return None
-    match = re.search(pattern, text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 # (tool, glob, content pattern that proves it) — a file whose content does not match is not reported.

@@ -16,6 +16,7 @@ from devops_scan.errors import UnreadableFile
 from devops_scan.model import Fact, Location
 from devops_scan.yamlsafe import YamlProblem, item_line, key_line
 from devops_scan_detectors.json_comments import JsonProblem, load_json_with_comments
+from devops_scan_detectors.common import text_or_none as _read, line_matching as _line
 
 CODE_STAGES = ("pre-commit", "pre-push")
 SECRET_TOOLS = re.compile(r"gitleaks|detect-secrets|trufflehog|ggshield|talisman|ripsecrets|git-secrets|secretlint|"
@@ -47,16 +48,8 @@ _SECRET_FILES = (
 )
 
 
-def _read(client: RepoClient, path: str) -> str | None:
-    try:
-        return client.read_text(path).text if path in client.files else None
-    except UnreadableFile:
-        return None
 
 
-def _line(text: str, pattern: str) -> int | None:
-    match = re.search(pattern, text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def pre_commit_facts(client: RepoClient, context: ScanContext) -> list[Fact]:

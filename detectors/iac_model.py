@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from devops_scan.model import Fact, Location
+# The IaC readers import `line_of` from here: one line finder for every reader.
+from devops_scan_detectors.common import line_matching as line_of  # noqa: F401
 
 # The kinds of the `iac` inventory key, in the order the issue lists them.
 KINDS: tuple[str, ...] = (
@@ -189,11 +191,6 @@ class Reading:
 _READING_FIELDS = ("files", "dependencies", "environments", "workloads", "signals", "backends", "problems")
 
 
-def line_of(text: str, pattern: str | re.Pattern[str], start: int = 0) -> int | None:
-    """1-based line of the first match of `pattern` in `text` at or after offset `start`, or None."""
-    regex = re.compile(pattern, re.MULTILINE) if isinstance(pattern, str) else pattern
-    match = regex.search(text, start)
-    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def config_signal(mechanism: str, detail: str, location: Location) -> Signal:

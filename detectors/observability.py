@@ -9,14 +9,12 @@ a service fails, a library or tool is not applicable, and an undecided repositor
 
 from __future__ import annotations
 
-import re
 
 from devops_scan.clients.base import RepoClient
 from devops_scan.detector import Detector, ScanContext
-from devops_scan.errors import UnreadableFile
 from devops_scan.model import Evidence, Fact, Finding, Location, Outcome
 from devops_scan_detectors import monitoring_files
-from devops_scan_detectors.common import not_the_projects_own
+from devops_scan_detectors.common import first_line_matching as _match_line, not_the_projects_own
 from devops_scan_detectors.dependency_manifests import manifests
 from devops_scan_detectors.observability_signals import CONFIG_FILES, DEPENDENCY_SIGNALS
 from devops_scan_detectors.service_kind import NOT_SERVICE, SERVICE, service_kind
@@ -128,10 +126,3 @@ def _finding(practice: str, evidence: Evidence, kind: Fact, service_facts: tuple
     return Finding(practice, Outcome.UNKNOWN, f"no {what} found, and {kind.detail}")
 
 
-def _match_line(client: RepoClient, path: str, pattern: str) -> int | None:
-    try:
-        text = client.read_text(path).text
-    except UnreadableFile:
-        return None
-    match = re.search(pattern, text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None

@@ -11,17 +11,16 @@ is not a service; otherwise the answer is unknown, never guessed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from devops_scan.clients.base import RepoClient
 from devops_scan.detector import ScanContext
-from devops_scan.errors import UnreadableFile
 from devops_scan.model import Fact, Location
 from devops_scan_detectors.dependency_manifests import manifests
 from devops_scan_detectors.observability_signals import SERVICE_FRAMEWORKS, SERVICE_GRADLE_PLUGINS, SERVICE_SDKS
 from devops_scan_detectors.package_definitions import IMAGE, deliverable, package_definitions
 from devops_scan_detectors.source_scan import application_sources, source_scan
+from devops_scan_detectors.common import first_line_matching as _match_line
 
 SERVICE = "service"
 NOT_SERVICE = "not a service"
@@ -110,10 +109,3 @@ def _entry_point(client: RepoClient, fact: Fact) -> bool:
             or _match_line(client, path, r"^if __name__ == ['\"]__main__['\"]") is not None)
 
 
-def _match_line(client: RepoClient, path: str, pattern: str) -> int | None:
-    try:
-        text = client.read_text(path).text
-    except UnreadableFile:
-        return None
-    match = re.search(pattern, text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
