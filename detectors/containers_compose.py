@@ -9,13 +9,13 @@ comments and trailing commas, as VS Code writes it).
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from devops_scan.yamlsafe import key_line
+from devops_scan_detectors.json_comments import JsonProblem, load_json_with_comments
 
 TOP_LEVEL_KEYS = frozenset({"version", "name", "services", "networks", "volumes", "configs", "secrets", "include"})
 SERVICE_KEYS = frozenset({
@@ -127,9 +127,9 @@ class DevContainer:
 def read_devcontainer(path: str, text: str) -> DevContainer:
     """Never raises: JSON with comments and trailing commas is read; anything else is a problem."""
     try:
-        data = json.loads(strip_jsonc(text))
-    except (ValueError, RecursionError) as error:
-        return DevContainer(path, None, problem=f"not valid JSON with comments ({type(error).__name__})")
+        data = load_json_with_comments(text)
+    except JsonProblem as error:
+        return DevContainer(path, None, problem=f"not valid JSON with comments ({error})")
     if not isinstance(data, dict):
         return DevContainer(path, None, problem="not a JSON object")
     folder = posixpath.dirname(path)
@@ -145,51 +145,3 @@ def read_devcontainer(path: str, text: str) -> DevContainer:
     if isinstance(data.get("image"), str):
         return DevContainer(path, f"image {data['image']}")
     return DevContainer(path, None, problem="names no image, Dockerfile or Compose file")
-
-
-def strip_jsonc(text: str) -> str:
-    """JSON text without `//` and `/* */` comments and without trailing commas; strings untouched."""
-    out: list[str] = []
-    i, length = 0, len(text)
-    while i < length:
-        char = text[i]
-        if char == '"':
-            end = _string_end(text, i)
-            out.append(text[i:end])
-            i = end
-        elif text.startswith("//", i):
-            newline = text.find("\n", i)
-            i = length if newline < 0 else newline
-        elif text.startswith("/*", i):
-            close = text.find("*/", i + 2)
-            i = length if close < 0 else close + 2
-        elif char == "," and _closes_next(text, i + 1):
-            i += 1  # a trailing comma before `}` or `]`
-        else:
-            out.append(char)
-            i += 1
-    return "".join(out)
-
-
-def _string_end(text: str, start: int) -> int:
-    end = start + 1
-    while end < len(text) and text[end] != '"':
-        end += 2 if text[end] == "\\" else 1
-    return min(end + 1, len(text))
-
-
-def _closes_next(text: str, start: int) -> bool:
-    """Whether the next thing after whitespace and comments is `}` or `]`."""
-    i = start
-    while i < len(text):
-        if text[i].isspace():
-            i += 1
-        elif text.startswith("//", i):
-            newline = text.find("\n", i)
-            i = len(text) if newline < 0 else newline
-        elif text.startswith("/*", i):
-            close = text.find("*/", i + 2)
-            i = len(text) if close < 0 else close + 2
-        else:
-            return text[i] in "}]"
-    return False

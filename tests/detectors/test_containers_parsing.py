@@ -3,14 +3,14 @@ and properties (hypothesis): no reader raises on arbitrary text."""
 
 from __future__ import annotations
 
-import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from devops_scan.yamlsafe import YamlProblem, load_yaml
-from devops_scan_detectors.containers_compose import compose_problem, read_compose, read_devcontainer, strip_jsonc
+from devops_scan_detectors.containers_compose import compose_problem, read_compose, read_devcontainer
+from devops_scan_detectors.json_comments import load_json_with_comments
 from devops_scan_detectors.containers_dockerfile import dockerfile_role, parse_dockerfile
 
 NAMES = [
@@ -138,7 +138,7 @@ def test_devcontainers(text, runs):
 
 def test_jsonc_keeps_comment_markers_and_commas_inside_strings():
     text = '{"url": "https://x//y", "note": "a /* b */ c", "list": "1,]", // end\n}'
-    assert json.loads(strip_jsonc(text)) == {"url": "https://x//y", "note": "a /* b */ c", "list": "1,]"}
+    assert load_json_with_comments(text) == {"url": "https://x//y", "note": "a /* b */ c", "list": "1,]"}
 
 
 # --- properties: arbitrary input never raises -----------------------------------------------------------
