@@ -79,15 +79,18 @@ class ObservabilityDetector(Detector):
                 if line is not None:
                     facts.append(Fact(practice, label, Location(path, line)))
         scan = source_scan(client, context)
-        for signal, practice in _SOURCE_SIGNALS.items():
-            facts.extend(Fact(practice, f"`{hit.text}` in code", Location(hit.path, hit.line))
-                         for hit in scan.of(signal))
+        kind = service_kind(client, context)
+        if kind.verdict != NOT_SERVICE:
+            # In a library a matching line is a helper for its users (a health-check package, a framework's
+            # routes), not the library's own observability: code signals count only for what may run.
+            for signal, practice in _SOURCE_SIGNALS.items():
+                facts.extend(Fact(practice, f"`{hit.text}` in code", Location(hit.path, hit.line))
+                             for hit in scan.of(signal))
         monitoring = (monitoring_files.yaml_monitoring_facts(client) + monitoring_files.dashboard_facts(client)
                       + monitoring_files.terraform_monitoring_facts(client) + monitoring_files.runbook_facts(client))
         for fact in monitoring:
             practice = _FILE_KINDS.get(fact.kind)
             facts.append(Fact(practice, fact.detail, fact.location) if practice else fact)
-        kind = service_kind(client, context)
         facts.append(Fact("service-kind", kind.reason, None, {"verdict": kind.verdict}))
         facts.extend(Fact("service-evidence", f.detail, f.location) for f in kind.evidence)
         if not scan.complete:

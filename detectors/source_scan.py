@@ -31,27 +31,63 @@ _LIKELY = re.compile(r"(^|/)(main|app|application|server|index|program|startup|b
                      r"router|api|handlers?|health\w*|settings|config\w*|logg\w*|log|telemetry|tracing|metrics|"
                      r"instrument\w*|sentry|monitoring|observability|otel|cmd)(\.|/)", re.IGNORECASE)
 
-SIGNALS: dict[str, re.Pattern[str]] = {name: re.compile(pattern, re.MULTILINE) for name, pattern in {
-    "health-endpoint": r"[\"'`](/(?:api/)?(?:v\d+/)?(?:_{0,2}health(?:z|check|-check)?|readyz?|readiness|livez?|"
-                       r"liveness|ping|-/(?:healthy|ready))(?:/[\w-]*)?)[\"'`]|\bMapHealthChecks\(|\bAddHealthChecks\(|"
-                       r"grpc_health_v1|grpc\.health\.v1|rails/health#show",
-    "logging-setup": r"logging\.config\.(?:dictConfig|fileConfig)\(|logging\.basicConfig\(|^LOGGING\s*=\s*\{|"
-                     r"structlog\.configure\(|\"log/slog\"|slog\.New\(|loguru import logger",
-    "error-tracking": r"\bsentry_sdk\.init\(|\bSentry\.init\(|\bSentryInit\(|sentry\.Init\(|"
-                      r"Rollbar\.(?:init|configure)|Bugsnag\.(?:start|configure)|Honeybadger\.configure",
-    "metrics": r"^\s*(?:from|import) prometheus_client\b|^\s*(?:from|import) statsd\b|"
-               r"from opentelemetry import metrics|\"github\.com/prometheus/client_golang",
-    "tracing": r"^\s*(?:from|import) opentelemetry\b(?!.*metrics)|^\s*(?:from|import) ddtrace\b|"
-               r"\"go\.opentelemetry\.io/otel",
-    "env-config": r"\bos\.environ\b|\bos\.getenv\(|\bprocess\.env\b|\bSystem\.getenv\(|\bos\.(?:Getenv|LookupEnv)\(|"
-                  r"\bENV(?:\[|\.fetch\()|\$_ENV\[|\bgetenv\(|\benv::var\(|Environment\.GetEnvironmentVariable\(|"
-                  r"System\.get_env\(|BaseSettings\)|\benviron\.Env\(",
-    "server-start": r"\bhttp\.ListenAndServe(?:TLS)?\(|\.ListenAndServe\(|\bgrpc\.NewServer\(|\bapp\.run\(|"
-                    r"\buvicorn\.run\(|\bweb\.run_app\(|\bserve_forever\(|"
-                    r"\.listen\(\s*(?:process\.env\.PORT|PORT|port|\d{2,5})|"
-                    r"\bcreateServer\(|SpringApplication\.run\(|\bHttpServer::new\b|\baxum::serve\b|\brocket::build\(|"
-                    r"\bwarp::serve\(|WebApplication\.CreateBuilder\(",
-}.items()}
+# Language families by extension: a Go import path means nothing in a Python file (a scanner's own
+# regex tables would otherwise look like instrumented code).
+_FAMILY = {"py": "python", "go": "go", "js": "js", "mjs": "js", "cjs": "js", "jsx": "js", "ts": "js", "mts": "js",
+           "cts": "js", "tsx": "js", "java": "jvm", "kt": "jvm", "scala": "jvm", "groovy": "jvm", "rb": "ruby",
+           "php": "php", "cs": "dotnet", "fs": "dotnet", "rs": "rust", "ex": "elixir", "exs": "elixir"}
+
+# Signal → family → pattern ("any": every family). Imports are anchored at the line start.
+_PATTERNS: dict[str, dict[str, str]] = {
+    "health-endpoint": {
+        "any": r"[\"'`](/(?:api/)?(?:v\d+/)?(?:_{0,2}health(?:z|check|-check)?|readyz?|readiness|livez?|"
+               r"liveness|ping|-/(?:healthy|ready))(?:/[\w-]*)?)[\"'`]",
+        "go": r"grpc_health_v1", "python": r"^\s*(?:from|import) grpc_health\b", "js": r"grpc\.health\.v1",
+        "dotnet": r"\bMapHealthChecks\(|\bAddHealthChecks\(", "ruby": r"rails/health#show"},
+    "logging-setup": {
+        "python": r"logging\.config\.(?:dictConfig|fileConfig)\(|logging\.basicConfig\(|^LOGGING\s*=\s*\{|"
+                  r"structlog\.configure\(|^\s*from loguru import logger",
+        "go": r"^\s*(?:import\s+)?\"log/slog\"|slog\.New\("},
+    "error-tracking": {
+        "python": r"\bsentry_sdk\.init\(", "js": r"\bSentry\.init\(", "jvm": r"\bSentry\.init\(",
+        "dotnet": r"\bSentrySdk\.Init\(|\bSentryInit\(", "go": r"\bsentry\.Init\(",
+        "any": r"Rollbar\.(?:init|configure)|Bugsnag\.(?:start|configure)|Honeybadger\.configure"},
+    "metrics": {
+        "python": r"^\s*(?:from|import) prometheus_client\b|^\s*(?:from|import) statsd\b|"
+                  r"^\s*from opentelemetry import metrics",
+        "go": r"^\s*(?:import\s+)?(?:\w+\s+)?\"github\.com/prometheus/client_golang"},
+    "tracing": {
+        "python": r"^\s*(?:from|import) opentelemetry\b(?!.*metrics)|^\s*(?:from|import) ddtrace\b",
+        "go": r"^\s*(?:import\s+)?(?:\w+\s+)?\"go\.opentelemetry\.io/otel"},
+    "env-config": {
+        "python": r"\bos\.environ\b|\bos\.getenv\(|BaseSettings\)|\benviron\.Env\(", "js": r"\bprocess\.env\b",
+        "jvm": r"\bSystem\.getenv\(", "go": r"\bos\.(?:Getenv|LookupEnv)\(", "ruby": r"\bENV(?:\[|\.fetch\()",
+        "php": r"\$_ENV\[|\bgetenv\(", "rust": r"\benv::var\(", "dotnet": r"Environment\.GetEnvironmentVariable\(",
+        "elixir": r"System\.get_env\("},
+    "server-start": {
+        "go": r"\bhttp\.ListenAndServe(?:TLS)?\(|\.ListenAndServe\(|\bgrpc\.NewServer\(",
+        "python": r"\bapp\.run\(|\buvicorn\.run\(|\bweb\.run_app\(|\bserve_forever\(",
+        "js": r"\.listen\(\s*(?:process\.env\.PORT|PORT|port|\d{2,5})|\bcreateServer\(",
+        "jvm": r"SpringApplication\.run\(", "dotnet": r"WebApplication\.CreateBuilder\(",
+        "rust": r"\bHttpServer::new\b|\baxum::serve\b|\brocket::build\(|\bwarp::serve\("},
+}
+SIGNALS = tuple(_PATTERNS)
+
+
+def _compiled(family: str) -> dict[str, re.Pattern[str]]:
+    """The signal patterns that apply to one language family, compiled once."""
+    found = _COMPILED.get(family)
+    if found is None:
+        found = {}
+        for name, by_family in _PATTERNS.items():
+            parts = [by_family[key] for key in (family, "any") if key in by_family]
+            if parts:
+                found[name] = re.compile("|".join(f"(?:{part})" for part in parts), re.MULTILINE)
+        _COMPILED[family] = found
+    return found
+
+
+_COMPILED: dict[str, dict[str, re.Pattern[str]]] = {}
 
 
 @dataclass(frozen=True)
@@ -114,7 +150,8 @@ def _scan(client: RepoClient) -> SourceScan:
         except UnreadableFile:
             continue
         read += 1
-        for name, pattern in SIGNALS.items():
+        patterns = _compiled(_FAMILY.get(extension(posixpath.basename(path)), "other"))
+        for name, pattern in patterns.items():
             if len(hits[name]) >= HITS_PER_SIGNAL:
                 continue
             match = pattern.search(text)

@@ -190,3 +190,20 @@ def test_any_text_in_any_observed_file_gives_eight_answers(name, text):
     result = run_on_files({name: text}, ObservabilityDetector)
     assert not [w for w in result.warnings if w.startswith("detector ")]
     assert sorted(result.findings) == sorted(ObservabilityDetector.practices)
+
+
+def test_signals_are_read_in_their_own_language_only():
+    # A scanner's own pattern tables mention Go imports and Python imports inside strings.
+    from datetime import datetime, timezone
+
+    from devops_scan.detector import ScanContext
+    from devops_scan_detectors.source_scan import source_scan
+    from tests.testing.fakes import MemoryClient
+
+    table = ('METRICS = r"\\"github.com/prometheus/client_golang|loguru import logger"\n'
+             'TRACING = "\\"go.opentelemetry.io/otel"\n')
+    go = 'package main\n\nimport (\n\t"github.com/prometheus/client_golang/prometheus"\n)\n'
+    scan = source_scan(MemoryClient({"signals.py": table, "main.go": go}),
+                       ScanContext(as_of=datetime(2026, 1, 1, tzinfo=timezone.utc)))
+    assert [hit.path for hit in scan.of("metrics")] == ["main.go"]
+    assert scan.of("tracing") == () and scan.of("logging-setup") == ()
