@@ -76,21 +76,25 @@ def _met(requirement: Requirement, findings: Mapping[str, Finding]) -> bool:
 
 
 def _area_result(area: Area, findings: Mapping[str, Finding]) -> AreaResult:
-    """Cumulative ladder: the highest level whose (non-vacuous) requirements, and all lower ones, pass."""
+    """Cumulative ladder: the highest level whose requirements, and all lower ones, pass.
+
+    A requirement whose practices are all not applicable is left out, so a level made only of those
+    is climbed through (not applicable never blocks). An area where nothing applies stays at Base
+    and is marked not applicable: it says nothing about the repository."""
     reached = "base"
     applicable = False
     for level in LEVELS[1:]:
+        if not area.requirements_at(level):
+            continue  # the model asks nothing at this level: an area tops out at its highest defined level
         live = [r for r in area.requirements_at(level) if not _vacuous(r, findings)]
-        if not live:
-            continue
-        applicable = True
+        applicable = applicable or bool(live)
         missing = [r for r in live if not _met(r, findings)]
         if missing:
             steps = tuple(dict.fromkeys(p for r in missing for p in r.any_of
                                         if findings[p].outcome not in _MET))
             return AreaResult(area.id, area.title, reached, True, level, steps)
         reached = level
-    return AreaResult(area.id, area.title, reached, applicable, None, ())
+    return AreaResult(area.id, area.title, reached if applicable else "base", applicable, None, ())
 
 
 def _overall(method: str, areas: tuple[AreaResult, ...]) -> str:

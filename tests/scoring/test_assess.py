@@ -111,3 +111,9 @@ def test_cams_scores_are_weighted_over_known_practices_with_unknown_counted(mode
 def test_findings_for_practices_outside_the_model_are_kept(model):
     result = assess(model(), findings(extra_practice="pass"))
     assert result.findings["extra.practice"].outcome is Outcome.PASS
+
+
+def test_levels_made_only_of_not_applicable_practices_are_climbed_through(model):
+    result = assess(model(), findings(b_one="pass", b_two="not_applicable", b_three="pass", b_four="not_applicable"))
+    build = area(result, "build")
+    assert (build.level, build.next_level, build.applicable) == ("expert", None, True)
