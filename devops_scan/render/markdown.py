@@ -38,7 +38,8 @@ def render(report: dict[str, Any], **_: Any) -> str:
     for area_id, level in report["levels"].items():
         area = report["areas"][area_id]
         steps, more = summary.next_steps(report, area_id)
-        text = ", ".join(f"{_ICON[outcome]} {code(pid)}" for pid, outcome in steps) or "top level"
+        text = ", ".join(f"{_ICON[outcome]} {code(pid)}" for pid, outcome in steps) or (
+            "top level" if area["applicable"] else "nothing here applies")
         if more:
             text += f" (+{more} more)"
         title = area["title"] + ("" if area["applicable"] else " (not applicable)")

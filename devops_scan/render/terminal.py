@@ -47,8 +47,12 @@ def render(report: dict[str, Any], color: bool = False, width: int | None = None
         if more:
             text += f" (+{more} more)"
         title = area["title"] if area["applicable"] else f"{area['title']} [dim](not applicable)[/dim]"
+        if not area["applicable"]:
+            text_cell = "[dim]nothing here applies to this repository[/dim]"
+        else:
+            text_cell = escape(text) if text else "[green]top level[/green]"
         areas.add_row(title, f"[{_LEVEL_STYLE[level]}]{summary.level_title(level)}[/]",
-                      summary.level_title(area["next_level"]), escape(text) if text else "[green]top level[/green]")
+                      summary.level_title(area["next_level"]), text_cell)
     console.print(areas)
 
     cams = Table(title="CAMS", title_justify="left")
