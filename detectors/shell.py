@@ -8,6 +8,7 @@ Nothing here raises: unreadable text yields fewer commands, never an exception.
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from dataclasses import dataclass, replace
@@ -57,17 +58,30 @@ _NEEDS_BASH = re.compile(r"[$`(){}<>\\!]|^\s*(if|then|else|elif|fi|for|while|unt
                          re.MULTILINE)
 
 
+_SIMPLE_VARIABLE = re.compile(r"\$\{?[A-Za-z_]\w*\}?")
+
+
+def _needs_bash(text: str) -> bool:
+    return bool(_NEEDS_BASH.search(_SIMPLE_VARIABLE.sub("v", text)))
+
+
+@functools.lru_cache(maxsize=4096)
 def split_commands(text: str) -> tuple[Command, ...]:
-    """Every simple command of a shell script, in order of appearance; never raises."""
+    """Every simple command of a shell script, in order of appearance; never raises.
+
+    Memoised: the same recipe or script is reached from many jobs, and bashlex is slow."""
     try:
         text = _CI_EXPRESSION.sub(_placeholder, str(text))
-        if not _NEEDS_BASH.search(text):
+        # `$VAR` and `${VAR}` stay words for shlex too; only substitutions, redirections and
+        # compound commands need the real parser.
+        if not _needs_bash(text):
             commands = [command for number, line in _logical_lines(text) for command in _with_shlex(line, number)]
-            return tuple(command for command in commands if command.argv)[:_MAX_COMMANDS]
+            return tuple(command for command in commands if command.argv or command.env)[:_MAX_COMMANDS]
         commands = _with_bashlex(text, 1) if len(text) <= _MAX_BASHLEX_CHARS else None
         if commands is None:
             commands = [command for number, line in _logical_lines(text)
-                        for command in (_with_bashlex(line, number) if len(line) <= 2000 else None)
+                        for command in (_with_bashlex(line, number) if len(line) <= 2000 and _needs_bash(line)
+                                        else None)
                         or _with_shlex(line, number)]
         # Bare assignments (`DIR=$(dirname "$0")`) are kept: the follower tracks them for `cd "$DIR"`.
         return tuple(command for command in commands if command.argv or command.env)[:_MAX_COMMANDS]
