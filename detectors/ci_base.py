@@ -78,6 +78,14 @@ def missing(evidence: Evidence, practice: str, kinds: tuple[str, ...], doing: st
     if off:
         return Finding(practice, Outcome.FAIL, f"no runnable CI job {doing}; the job(s) that would can never run",
                        tuple(off[:EVIDENCE_LIMIT]), remediation=remediation)
+    unfollowed = evidence.of_kind("ci-unfollowed")
+    if unfollowed:
+        # Commands that could not be followed (a script downloaded at run time, a program in a variable)
+        # are named, so a reader can check them: the verdict rests on everything that could be read.
+        return Finding(practice, Outcome.FAIL,
+                       f"no CI job {doing} (read {summary[0].data['files']} CI file(s); "
+                       f"{len(unfollowed)} command(s) could not be followed)", tuple(unfollowed[:3]),
+                       remediation=remediation)
     return Finding(practice, Outcome.FAIL,
                    f"no CI job {doing} (read {summary[0].data['files']} CI file(s))", remediation=remediation)
 
