@@ -160,11 +160,11 @@ class AzureStructure:
             if step.get("enabled") is False or self._condition(step).never:
                 continue  # a step that never runs
             if "template" in step:
-                template, placeholder = self._template(step, "template", file, depth, parent, index)
+                template, stand_in = self._template(step, "template", file, depth, parent, index)
                 if template is not None:
                     steps += self.steps(template.get("steps"), self._resolved(step, file), external, depth + 1)
-                if placeholder is not None:
-                    external.extend(placeholder.external)
+                if stand_in is not None:
+                    external.extend(stand_in.external)
                 continue
             shell = next((key for key in SHELL_KEYS if key in step), None)
             name = as_text(step.get("displayName"))
@@ -191,7 +191,7 @@ class AzureStructure:
 
     def _template(self, node: dict[Any, Any], key: str, file: str, depth: int, parent: Any = None,
                   index: int = 0, stage: str | None = None) -> tuple[dict[Any, Any] | None, Job | None]:
-        """(the local template's document, or a placeholder job for a template in another repository)."""
+        """(the local template's document, or a stand-in job for a template in another repository)."""
         reference = as_text(node.get(key)) or ""
         line = line_of(parent, index) if parent is not None else line_of(node, key)
         target = resolve_template(reference, file)

@@ -182,14 +182,14 @@ def _expand(follower: Follower, tool: _Tool, table: dict[str, Any], name: str, e
                 notes += more_notes
             elif kind == "cmd":
                 line = _line(text, tool.headers(env), script, value)
-                links.append(Link(_placeholders(value), Location(path, line), posixpath.dirname(path),
+                links.append(Link(_stand_ins(value), Location(path, line), posixpath.dirname(path),
                                   f"{tool.name} {script}:"))
             elif kind == "note" and value:
                 notes.append(f"`{script}` {value}")
     return links, notes
 
 
-def _placeholders(text: str) -> str:
+def _stand_ins(text: str) -> str:
     # hatch `{args:tests}` → its default; `{root}` → the project; other context fields → nothing.
     # A leading `- ` tells hatch to ignore the command's exit code: it still runs.
     text = re.sub(r"^-\s+", "", text.strip())

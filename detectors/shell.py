@@ -71,7 +71,7 @@ def split_commands(text: str) -> tuple[Command, ...]:
 
     Memoised: the same recipe or script is reached from many jobs, and bashlex is slow."""
     try:
-        text = _CI_EXPRESSION.sub(_placeholder, str(text))
+        text = _CI_EXPRESSION.sub(_stand_in, str(text))
         # `$VAR` and `${VAR}` stay words for shlex too; only substitutions, redirections and
         # compound commands need the real parser.
         if not _needs_bash(text):
@@ -89,7 +89,7 @@ def split_commands(text: str) -> tuple[Command, ...]:
         return ()
 
 
-def _placeholder(match: re.Match[str]) -> str:
+def _stand_in(match: re.Match[str]) -> str:
     # Keep line numbers: an expression spanning lines keeps its newlines. The workspace expression
     # becomes its shell variable so that `${{ github.workspace }}/ci/test.sh` is still a repository path.
     if re.fullmatch(r"\$\{\{\s*github\.workspace\s*\}\}", match.group(0)):
@@ -104,7 +104,7 @@ def _with_bashlex(text: str, first_line: int) -> list[Command] | None:
 
     try:
         trees = bashlex.parse(text)
-    except Exception:  # noqa: BLE001 - bashlex raises many kinds (NotImplementedError, ParsingError...)
+    except Exception:  # noqa: BLE001 - bashlex raises many kinds of error (parsing, unsupported syntax...)
         return None
     commands: list[Command] = []
     counter = [0]

@@ -120,7 +120,7 @@ LOOKALIKES = [
     ("sample-manifest", "docs/examples/deploy.yaml", DEPLOYMENT),
     ("vendored-chart", "vendor/charts/redis/Chart.yaml", "apiVersion: v2\nname: redis\nversion: 1.0.0\n"),
     ("test-data-terraform", "testdata/bad/main.tf", 'resource "null_resource" "x" {}\n'),
-    ("tf-file-without-blocks", "infra/notes.tf", "# TODO: move the bucket here\n"),
+    ("tf-file-without-blocks", "infra/notes.tf", "# the bucket will move here one day\n"),
     ("cloudformation-word-in-yaml", "docs-notes.yml", "notes:\n  - mentions AWS::S3::Bucket in prose\n"),
     ("chart-yaml-without-version", "charts/web/Chart.yaml", "name: web\ndescription: no version\n"),
     ("kustomization-without-kustomize-keys", "kustomization.yaml", "title: not kustomize\n"),

@@ -72,7 +72,7 @@ PACKAGED = [
     ("dev-dockerfile-only", {"Dockerfile.dev": "FROM python:3.12\n", **CODE}, "fail", "no package or image definition"),
     ("containerfile", {"Containerfile": "FROM registry.access.redhat.com/ubi9/python-311\n", **CODE}, "pass",
      "container image (Containerfile)"),
-    ("not-a-dockerfile", {"Dockerfile": "# TODO\n", **CODE}, "fail", "no package or image definition"),
+    ("not-a-dockerfile", {"Dockerfile": "# nothing here yet\n", **CODE}, "fail", "no package or image definition"),
     ("library-chart", {"charts/common/Chart.yaml": "apiVersion: v2\nname: common\ntype: library\n", **CODE}, "fail",
      "no package or image definition"),
     ("application-chart", {"charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n", **CODE}, "pass",
