@@ -27,6 +27,10 @@ _CONVENTIONAL = {"MAKE": "make", "PYTHON": "python", "PYTHON3": "python", "PY": 
                  "BLACK": "black", "MYPY": "mypy", "FLAKE8": "flake8", "ISORT": "isort", "PYLINT": "pylint",
                  "DOCKER_COMPOSE": "docker compose", "COMPOSE": "docker compose", "GOLANGCI_LINT": "golangci-lint"}
 _MAX_EXPANSION = 12
+# Longest text an expansion may produce; past it the rest is not read (nobody's recipe line is this long).
+_MAX_EXPANDED = 20_000
+# Variables defined through other variables, this many deep at most.
+_MAX_NESTING = 64
 
 
 @dataclass
@@ -71,34 +75,58 @@ class Makefile:
 
     def expand(self, text: str, rule: Rule | None = None, overrides: dict[str, str] | None = None,
                depth: int = 0) -> str:
-        """`$(VAR)`, `${VAR}`, `$@`, `$<`, `$^` expanded; `$$` is a literal `$` for the shell."""
-        if depth > _MAX_EXPANSION:
-            return text
+        """`$(VAR)`, `${VAR}`, `$@`, `$<`, `$^` expanded; `$$` is a literal `$` for the shell.
+
+        Each variable is expanded once per call and memoised, a variable met again while it is being
+        expanded (a cycle) expands to nothing, and the result is capped: Makefiles whose variables
+        reference each other many times over must not cost exponential time."""
+        return _Expansion(self, rule, overrides or {}).text(text)
+
+
+class _Expansion:
+    def __init__(self, makefile: Makefile, rule: Rule | None, overrides: dict[str, str]) -> None:
+        self.makefile, self.rule, self.overrides = makefile, rule, overrides
+        self.values: dict[str, str] = {}
+        self.active: set[str] = set()
+
+    def text(self, text: str) -> str:
         text = text.replace("$$", "\0")
-
-        def replace(match: re.Match[str]) -> str:
-            name = match.group(1) if match.group(1) is not None else match.group(2)
-            if match.group(2) is not None:
-                return _automatic(name, rule)
-            if " " in name.strip() or "," in name:
-                return _function(name)
-            name, _, substitution = name.partition(":")
-            value = (overrides or {}).get(name, self.variables.get(name))
-            if value is None:
-                value = _CONVENTIONAL.get(name, "")
-            value = self.expand(value, rule, overrides, depth + 1)
-            if substitution and "=" in substitution:
-                old, new = substitution.split("=", 1)
-                value = " ".join(word[: -len(old)] + new if old and word.endswith(old) else word
-                                 for word in value.split())
-            return value
-
         for _ in range(_MAX_EXPANSION):
-            expanded = _REFERENCE.sub(replace, text)
+            if len(text) > _MAX_EXPANDED:
+                break
+            expanded = _REFERENCE.sub(self._replace, text)
             if expanded == text:
                 break
             text = expanded
-        return text.replace("\0", "$")
+        return text[:_MAX_EXPANDED].replace("\0", "$")
+
+    def _replace(self, match: re.Match[str]) -> str:
+        name = match.group(1) if match.group(1) is not None else match.group(2)
+        if match.group(2) is not None:
+            return _automatic(name, self.rule)
+        if " " in name.strip() or "," in name:
+            return _function(name)
+        name, _, substitution = name.partition(":")
+        value = self._variable(name)
+        if substitution and "=" in substitution:
+            old, new = substitution.split("=", 1)
+            value = " ".join(word[: -len(old)] + new if old and word.endswith(old) else word
+                             for word in value.split())
+        return value
+
+    def _variable(self, name: str) -> str:
+        if name in self.values:
+            return self.values[name]
+        if name in self.active or len(self.active) > _MAX_NESTING:
+            return ""  # a variable defined through itself, or nested too deep
+        raw = self.overrides.get(name, self.makefile.variables.get(name))
+        if raw is None:
+            raw = _CONVENTIONAL.get(name, "")
+        self.active.add(name)
+        value = self.text(raw)
+        self.active.discard(name)
+        self.values[name] = value
+        return value
 
 
 def _automatic(name: str, rule: Rule | None) -> str:

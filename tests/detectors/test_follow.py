@@ -327,3 +327,14 @@ def test_a_noxfile_is_read_never_run(tmp_path):
               "    session.run('pytest')\n"
     assert found({"noxfile.py": noxfile}, "nox") == {("test", "pytest", "noxfile.py:5")}
     assert not marker.exists()
+
+
+def test_variables_referencing_each_other_many_times_expand_once_each():
+    # Each variable uses the previous one four times: naive expansion is 4**30 strings long.
+    from devops_scan_detectors.makefile import parse_makefile
+
+    lines = ["V0 = go"] + [f"V{i} = $(V{i - 1}) $(V{i - 1}) $(V{i - 1}) $(V{i - 1})" for i in range(1, 31)]
+    lines += ["SELF = $(SELF) x", "test:", "\t$(V30) test ./... $(SELF)"]
+    makefile = parse_makefile("\n".join(lines) + "\n", "Makefile")
+    expanded = makefile.expand(makefile.rules["test"].recipe[0][1])
+    assert expanded.startswith("go go go go") and len(expanded) <= 20_000
