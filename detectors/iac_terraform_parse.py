@@ -57,7 +57,7 @@ def read_terraform(path: str, text: str) -> TerraformFile:
     if not is_json and not _NEEDS_PARSING.search(text):
         return TerraformFile(path, True, resources, first_line)
     try:
-        data = json.loads(text) if is_json else _hcl(text)
+        data = json.loads(text) if is_json else _hcl(_relevant_blocks(text))
     except Exception as error:  # lark's syntax errors, RecursionError on absurd nesting: the file is reported
         line = getattr(error, "line", None)
         fallback = tuple(Block(kind, _line(text, rf'backend\s+"{re.escape(kind)}"'), {})
@@ -73,6 +73,59 @@ def read_terraform(path: str, text: str) -> TerraformFile:
                                             "output", "locals")):
             return TerraformFile(path, False)
     return _blocks(path, text, data, resources, first_line, is_terragrunt)
+
+
+# Top-level blocks whose content the verdicts read. python-hcl2 (a lark grammar) takes up to a second
+# on a large module file, so only these blocks are handed to it; resources are counted by regex.
+_RELEVANT_START = re.compile(r'^(terraform|module\s+"[^"\n]*"|provider\s+"[^"\n]*"|remote_state|include(\s+"[^"\n]*")?|'
+                             r'dependency\s+"[^"\n]*")\s*\{', re.MULTILINE)
+_HEREDOC = re.compile(r"<<-?\s*([A-Za-z_]\w*)")
+
+
+def _relevant_blocks(text: str) -> str:
+    """The relevant top-level blocks of an HCL file, each cut at its matching brace, blank lines between.
+    Braces inside strings, comments and heredocs do not count. When a block never closes, the whole
+    text is returned and the parser reports the syntax error."""
+    blocks = []
+    for match in _RELEVANT_START.finditer(text):
+        end = _block_end(text, match.end())
+        if end is None:
+            return text
+        blocks.append(text[match.start():end])
+    return "\n\n".join(blocks) + "\n"
+
+
+def _block_end(text: str, start: int) -> int | None:
+    """Offset just after the `}` that closes the block whose `{` ends at `start`."""
+    depth, i, length = 1, start, len(text)
+    while i < length:
+        char = text[i]
+        if char == '"':
+            i += 1
+            while i < length and text[i] != '"' and text[i] != "\n":
+                i += 2 if text[i] == "\\" else 1
+        elif char == "#" or text.startswith("//", i):
+            newline = text.find("\n", i)
+            i = length if newline < 0 else newline
+            continue
+        elif text.startswith("/*", i):
+            close = text.find("*/", i + 2)
+            i = length if close < 0 else close + 1
+        elif text.startswith("<<", i):
+            heredoc = _HEREDOC.match(text, i)
+            if heredoc:
+                closing = re.compile(rf"^\s*{re.escape(heredoc.group(1))}\s*$", re.MULTILINE)
+                found = closing.search(text, heredoc.end())
+                i = length if found is None else found.end()
+                continue
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
 
 
 def _hcl(text: str) -> dict[str, Any]:
