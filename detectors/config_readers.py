@@ -13,7 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, as a package (declared in pyproject.toml)
+    import tomli as tomllib
 
 from devops_scan.clients.base import RepoClient
 from devops_scan.detector import ScanContext

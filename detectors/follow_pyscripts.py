@@ -14,7 +14,10 @@ import shlex
 from dataclasses import dataclass
 from typing import Any, Callable
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, as a package (declared in pyproject.toml)
+    import tomli as tomllib
 from devops_scan.model import Location
 from devops_scan_detectors.follow import Follower, Link, Resolution
 from devops_scan_detectors.shell import Command

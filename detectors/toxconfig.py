@@ -13,7 +13,10 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, as a package (declared in pyproject.toml)
+    import tomli as tomllib
 
 Lines = list[tuple[int | None, str]]
 _SECTION = re.compile(r"^\[([^\]]+)\]\s*$")
