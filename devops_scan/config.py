@@ -77,7 +77,8 @@ def _from_pyproject(client: RepoClient) -> ScanConfig:
         data = tomllib.loads(client.read_text("pyproject.toml").text)
     except (UnreadableFile, tomllib.TOMLDecodeError):
         return ScanConfig()  # not ours to report: the packaging detectors read pyproject.toml
-    section = data.get("tool", {}).get("devops-scan")
+    tools = data.get("tool")
+    section = tools.get("devops-scan") if isinstance(tools, dict) else None  # `tool = 3` is valid TOML
     if section is None:
         return ScanConfig()
     return _parse("pyproject.toml [tool.devops-scan]", section)

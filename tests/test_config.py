@@ -66,3 +66,8 @@ def test_unknown_settings_and_wrong_types_are_reported(repo, scan):
     warnings = scan(repo(files))["warnings"]
     assert ".devops-scan.yml: unknown setting(s) ignored: exclud" in warnings
     assert ".devops-scan.yml: `exclude` must be a list of path patterns; ignored" in warnings
+
+
+def test_a_pyproject_whose_tool_key_is_not_a_table_is_no_configuration(repo, scan):
+    report = scan(repo({**LIB, "pyproject.toml": 'tool = 3\n[project]\nname = "lib"\n'}))
+    assert report["practices"]["scm.ignore-file"]["outcome"] == "pass"
