@@ -27,7 +27,7 @@ GENERATOR = 1  # bump when the generated repository changes, so kept repositorie
 START, SPAN = 1672531200, 3 * 365 * 86400  # 2023-01-01 UTC, history spread over ~3 years
 AUTHORS = ("Ada Lovelace <ada@example.com>", "Grace Hopper <grace@example.com>",
            "Linus Benedict <linus@example.com>", "Margaret Hamilton <margaret@example.com>")
-SAFE = ("-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false")  # as devops_scan/clients/git.py
+SAFE = ("-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "-c", "log.showSignature=false")  # as clients/git.py
 BIN = Path(sys.executable).parent  # the venv running this script holds the devops-scan console script
 HEAVY = ("github", "gitlab", "jinja2", "git", "rich")  # must not be imported by `devops-scan --version`
 CI_FILES = {

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from devops_scan.clients.fileindex import FileIndex
 from devops_scan.errors import UnreadableFile
 from devops_scan.model import Capability
+
+if TYPE_CHECKING:
+    from devops_scan.history.gitsource import GitHistory
 
 # Contents are read only for candidate files, and never more than this (DESIGN.md budgets).
 MAX_FILE_BYTES = 1024 * 1024
@@ -108,6 +111,10 @@ class RepoClient(abc.ABC):
     def read_warnings(self) -> dict[str, str]:
         """Files that could not be read or were read lossily, with why; sorted by path."""
         return dict(sorted(self._read_warnings.items()))
+
+    def history(self) -> "GitHistory | None":
+        """Tags and commits, when the client has them (Capability.HISTORY); None otherwise."""
+        return None
 
     def close(self) -> None:  # noqa: B027 - optional hook: most clients hold nothing to release
         """Release processes or handles; the client is unusable afterwards."""

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import subprocess
+import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Iterator
 
 from devops_scan.errors import BadTargetError
 
 if TYPE_CHECKING:
     import git
 
+    from devops_scan.history.gitsource import GitHistory
+
 # A repository's own config could name programs for git to run (core.fsmonitor is read by
 # ls-files); scanning must never execute anything from the scanned repository.
-_SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false")
+# `log.showSignature` would make `git log` run gpg (and `gpg.program` may name anything).
+_SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "-c", "log.showSignature=false")
+
+
+_STREAM_CHUNK = 1 << 16
 
 
 @dataclass
@@ -34,6 +42,32 @@ class Git:
             if not check:
                 return b""
             raise BadTargetError(f"git {args[0]} failed: {_first_line(error.stderr)}") from None
+
+    def stream(self, *args: str, stdin: bytes | None = None) -> Iterator[bytes]:
+        """stdout of `git ARGS` in chunks as git writes it, so parsing overlaps git's own work.
+
+        Closing the generator early stops git; a failure raises BadTargetError quoting git.
+        """
+        command = ["git", *_SAFE_CONFIG, *args]
+        process = subprocess.Popen(command, cwd=self.runner.working_dir, stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert process.stdin and process.stdout and process.stderr  # noqa: S101 - all three are pipes
+        # stdin is written from a thread: git may fill its stdout pipe before it has read all of it.
+        feeder = threading.Thread(target=_feed, args=(process.stdin, stdin or b""), daemon=True)
+        feeder.start()
+        completed = False
+        try:
+            yield from iter(lambda: process.stdout.read(_STREAM_CHUNK), b"")  # type: ignore[union-attr]
+            completed = True
+        finally:
+            if not completed:
+                process.kill()
+            feeder.join()
+            process.stdout.close()
+            error = process.stderr.read()
+            process.stderr.close()
+            if process.wait() and completed:
+                raise BadTargetError(f"git {args[0]} failed: {_first_line(error)}")
 
     def text(self, *args: str, check: bool = True) -> str:
         return self.run(*args, check=check).decode("utf-8", "surrogateescape").strip()
@@ -65,6 +99,18 @@ class Git:
         if len(conventional) == 1:
             return conventional[0]
         return self.current_branch()
+
+    def history(self, rev: str | None, default_branch: str | None) -> "GitHistory":
+        """The history as seen from `rev`, else from the default branch (local, then origin's), else HEAD."""
+        from devops_scan.history.gitsource import GitHistory
+
+        if rev is not None:
+            return GitHistory(self, self.rev(rev) or rev, rev)
+        for name in (f"refs/heads/{default_branch}", f"refs/remotes/origin/{default_branch}") if default_branch else ():
+            sha = self.rev(name)
+            if sha:
+                return GitHistory(self, sha, default_branch or name)
+        return GitHistory(self, self.rev("HEAD") or "HEAD", "HEAD")
 
     def close(self) -> None:
         """Stop the persistent `cat-file` processes GitPython keeps."""
@@ -129,6 +175,14 @@ def parse_listing(output: bytes) -> dict[str, TreeEntry]:
             entry = TreeEntry(fields[0], fields[1])  # ls-files -s: mode sha stage
         entries[raw_path.decode("utf-8", "surrogateescape")] = entry
     return entries
+
+
+def _feed(pipe: IO[bytes], data: bytes) -> None:
+    try:
+        pipe.write(data)
+        pipe.close()
+    except OSError:  # git exited early (an error it reports itself, or the reader stopped it)
+        pass
 
 
 def _first_line(stderr: str | bytes | None) -> str:

@@ -6,13 +6,16 @@ It scans a pull request's base (or a bare mirror) without a second checkout.
 from __future__ import annotations
 
 import posixpath
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from devops_scan.clients.base import RepoClient, RepoInfo
 from devops_scan.clients.git import Git, TreeEntry, parse_listing
 from devops_scan.clients.local import history_capabilities
 from devops_scan.errors import BadTargetError, UnreadableFile
 from devops_scan.model import Capability
+
+if TYPE_CHECKING:
+    from devops_scan.history.gitsource import GitHistory
 
 _MAX_SYMLINK_HOPS = 8
 _DRAIN_CHUNK = 64 * 1024
@@ -57,6 +60,11 @@ class GitRefClient(RepoClient):
 
     def missing_capability_reasons(self) -> Mapping[Capability, str]:
         return self._missing
+
+    def history(self) -> "GitHistory | None":
+        if Capability.HISTORY not in self._capabilities:
+            return None
+        return self._git.history(self._info.ref, self._info.default_branch)
 
     def close(self) -> None:
         self._git.close()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from devops_scan.clients.base import RepoClient, RepoInfo
 from devops_scan.clients.git import Git, parse_listing
 from devops_scan.errors import UnreadableFile
 from devops_scan.model import Capability
+
+if TYPE_CHECKING:
+    from devops_scan.history.gitsource import GitHistory
 
 PLATFORM_REASON = (
     "a local scan reads files and git history only; hosting-platform settings "
@@ -78,6 +81,11 @@ class WorkingTreeClient(RepoClient):
 
     def missing_capability_reasons(self) -> Mapping[Capability, str]:
         return self._missing
+
+    def history(self) -> "GitHistory | None":
+        if Capability.HISTORY not in self._capabilities:
+            return None
+        return self._git.history(None, self._info.default_branch)
 
     def close(self) -> None:
         self._git.close()

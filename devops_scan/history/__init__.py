@@ -1,0 +1,1 @@
+"""Git history analytics: tags, commits and delivery metrics, read offline."""
