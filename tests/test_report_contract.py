@@ -98,3 +98,12 @@ def test_rich_reports_validate_with_every_inventory_key(fixture, fixture_repo, s
     for key in ("ci_systems", "ci_configs", "dockerfiles", "compose_files", "iac", "dependency_bots",
                 "test_frameworks", "coverage", "deploy_targets", "environments"):
         assert key in report["inventory"], key
+
+
+def test_history_inventory_keys_validate(tmp_path, scan):
+    from tests.testing.history import hotfixes
+
+    report = scan(hotfixes(tmp_path / "fixes")[0].path)
+    errors = sorted(validator().iter_errors(report), key=str)
+    assert errors == [], errors[0].message if errors else ""
+    assert {"tags", "history", "dora", "release_tools"} <= set(report["inventory"])
