@@ -63,6 +63,24 @@ def scan(path: str, fmt: str, output: str | None, fail_under: str | None, model_
 
 
 @cli.command()
+@click.argument("path", default=".", type=click.Path(file_okay=True, dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True,
+              help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the result to FILE instead of standard output.")
+@click.option("--as-of", type=AsOf(), help="End the window at DATE instead of now (reproducible output).")
+@click.option("--window-days", type=click.IntRange(min=7), default=365, show_default=True,
+              help="Length of the history window, in days.")
+@click.option("--ref", help="Walk the history from this git ref (branch, tag, sha) instead of the default branch.")
+def history(path: str, fmt: str, output: str | None, as_of: datetime | None, window_days: int,
+            ref: str | None) -> int:
+    """Weekly activity, release cadence and delivery metrics from the git history at PATH."""
+    from devops_scan.commands.history import run_history
+
+    return run_history(path, fmt=fmt, output=output, as_of=as_of, ref=ref, window_days=window_days)
+
+
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
 def detectors(fmt: str) -> int:
     """List installed detectors and the practices each one answers."""

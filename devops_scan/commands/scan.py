@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 
+from devops_scan.commands import colour_wanted
 from devops_scan.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, ScanError
 from devops_scan.model import level_rank
 
@@ -17,7 +18,7 @@ def run_scan(path: str, *, fmt: str, output: str | None, fail_under: str | None,
 
     model = load_model(model_path)
     report = scan_path(path, model, as_of=as_of, ref=ref)
-    write(render(report, fmt, color=output is None and sys.stdout.isatty()), output)
+    write(render(report, fmt, color=colour_wanted(output)), output)
     if fail_under and level_rank(report["overall"]) < level_rank(fail_under):
         print(f"devops-scan: overall level {report['overall']} is below --fail-under {fail_under}",
               file=sys.stderr)

@@ -76,7 +76,7 @@ def analyse(source: HistorySource, as_of: datetime, window_days: int = WINDOW_DA
     # A leftover inside the window was streamed before one of its children: count it as skewed.
     totals.out_of_order += sum(1 for time in source.commit_times(totals.leftovers).values() if time >= since)
     authors = _authors(source, totals.authors)
-    metrics = _metrics(summary, totals, end, since, recent_days)
+    metrics = _metrics(summary, totals, end, since, window_days, recent_days)
     return HistoryAnalysis(end, window_days, recent_days, source.rev_name, summary, totals, authors,
                            bus_factor([a.commits for a in authors if not a.bot]), metrics)
 
@@ -109,7 +109,7 @@ def _authors(source: HistorySource, counted: Counter) -> tuple[Author, ...]:
     return tuple(sorted((Author(*entry) for entry in merged.values()), key=lambda a: (-a.commits, a.email)))
 
 
-def _metrics(summary: TagSummary, totals: WalkTotals, end: int, since: int, recent_days: int
+def _metrics(summary: TagSummary, totals: WalkTotals, end: int, since: int, window_days: int, recent_days: int
              ) -> dict[str, dora.Metric]:
     releases = summary.releases
     if releases:
@@ -120,21 +120,22 @@ def _metrics(summary: TagSummary, totals: WalkTotals, end: int, since: int, rece
             f"components counts once)")
         lead = dora.lead_time(totals.release_leads,
                               "median time from a commit's author date to the first release tag containing it, "
-                              f"over the commits of the last {WINDOW_DAYS} days")
+                              f"over the commits of the last {window_days} days")
     else:
         why = ("no release tags: deployments made without a tag are not visible in git "
                "(scan with a platform token to read deployments)")
         frequency = dora.Metric("deploy_frequency", None, "per week", None, 0, "release tags", why)
         lead = dora.Metric("lead_time", None, "hours", None, 0, "commit to first release tag", why)
     judged, failed = dora.failures(releases, since, end, totals.failed_by_revert)
-    failure_method = ("releases of the last 365 days followed within 72 h by a patch release of the same "
+    failure_method = (f"releases of the last {window_days} days followed within 72 h by a patch release of the same "
                       "family (unless the family releases that often anyway), or shipping a commit a later "
                       "release reverts")
     return {
         "deploy_frequency": frequency,
         "lead_time": lead,
         "change_failure_rate": dora.change_failure_rate(judged, failed, failure_method),
-        "time_to_restore": dora.time_to_restore(judged, failed, "median time from a failed release to the release fixing it"),
+        "time_to_restore": dora.time_to_restore(judged, failed,
+                                                "median time from a failed release to the release fixing it"),
     }
 
 

@@ -16,7 +16,7 @@ _REVIEWED = re.compile(
     r"|^Merged in \S+ \(pull request #\d+\)"               # Bitbucket
     r"|^Merged PR \d+:"                                    # Azure DevOps
     r"|^Merge #\d+|^Auto merge of #\d+"                    # bors-ng, homu
-    r"|^(Reviewed-on|Reviewed-by|Approved-by|PR-URL|Differential Revision|Pull-Request):\s*\S",
+    r"|^(Reviewed-on|Reviewed-by|Approved-by|PR-URL|Differential Revision|Pull-Request):[ \t]*\S.*$",
     re.MULTILINE)
 # A squash merge keeps the request's number at the end of the subject: "Fix the parser (#123)".
 _SQUASH_SUBJECT = re.compile(r"\((#|!)\d+\)\s*$")
@@ -31,7 +31,7 @@ _ISSUE_REF = re.compile(
     r"(?<![\w/&#])#\d+\b"
     r"|\b(?!(?:UTF|ISO|SHA|RFC|CVE|GHSA|PEP|TLS|SSL|MD|HTTP|ES|X|IPV|CP|KB|WIN|P)-)[A-Z][A-Z0-9]{1,9}-\d+\b"
     r"|/(?:-/)?issues/\d+|/browse/[A-Z][A-Z0-9]+-\d+"
-    r"|\b[\w.-]+/[\w.-]+[#!]\d+\b"
+    r"|(?<![\w./:-])[\w.-]+/[\w.-]+[#!]\d+\b"
     r"|(?<![\w/])!\d+\b")
 
 _BOT = re.compile(r"\[bot\]|(^|[-_.])bot($|[-_.@])|dependabot|renovate|greenkeeper|snyk|pre-commit-ci|"

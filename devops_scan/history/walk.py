@@ -22,6 +22,7 @@ from devops_scan.history.records import CommitRecord
 
 WEEK = 7 * 86400
 SAMPLE = 5  # shas kept per kind of evidence
+SQUASHED_AT_MERGE = 120  # a branch whose first commit is this close to its merge was squashed then
 _NONE = 1 << 62  # "no release contains it": larger than any release index
 
 
@@ -58,6 +59,7 @@ class WalkTotals:
     linked_sample: list[tuple[str, str]] = field(default_factory=list)
     branch_ages: array = field(default_factory=lambda: array("q"))  # seconds, merges in the recent window
     censored_branches: int = 0                         # branches older than the window: long, length unknown
+    squashed_branches: int = 0                         # squashed at merge time: no age to measure
     long_branches: list[tuple[str, int]] = field(default_factory=list)
     release_leads: array = field(default_factory=lambda: array("q"))    # commit -> first release
     push_leads: array = field(default_factory=lambda: array("q"))       # commit -> reaching the branch
@@ -80,6 +82,8 @@ def walk(records: Iterable[CommitRecord], plan: WalkPlan, release_times: list[in
     main_times = array("q")                   # committer time of each first-parent commit, by index
     merge_at: dict[int, tuple[int, str]] = {}  # recent first-parent merges: index -> (time, sha)
     branch_start: dict[int, int] = {}          # merge index -> earliest author time of its branch
+    unmarked: dict[int, tuple[str, str, bool]] = {}  # recent merges without a marker: (sha, subject, web)
+    syncs: set[int] = set()                    # merges bringing in other reviewed merges (a branch sync)
     wanted_reverts: dict[str, list[tuple[str, int]]] = {}  # short sha -> [(reverted sha, revert's release)]
     as_of, since, recent = plan.as_of, plan.since, plan.recent_since
     release_of, tag_commits = plan.release_of, plan.tag_commits
@@ -91,6 +95,7 @@ def walk(records: Iterable[CommitRecord], plan: WalkPlan, release_times: list[in
             if sha != plan.tip and sha not in tag_commits:
                 totals.out_of_order += 1
         reachable, label, owner = state
+        reachable = reachable or sha == plan.tip  # a tag on a descendant of the tip reached it first
         tagged = release_of.get(sha)
         if tagged is not None and tagged < label:
             label = tagged
@@ -107,11 +112,15 @@ def walk(records: Iterable[CommitRecord], plan: WalkPlan, release_times: list[in
         if reachable and since <= time <= as_of:
             _count(totals, record, merge, as_of)
             if mainline and time >= recent:
-                _change(totals, record)
+                if not _change(totals, record, merge):
+                    unmarked[main_index] = (sha, record.message, record.committer_email == GITHUB_WEB_COMMITTER)
                 if merge:
                     merge_at[main_index] = (time, sha)
-        if owner >= 0 and owner in merge_at and authored < branch_start.get(owner, _NONE):
-            branch_start[owner] = authored
+        if owner >= 0 and owner in merge_at:
+            if authored < branch_start.get(owner, _NONE):
+                branch_start[owner] = authored
+            if owner not in syncs and len(parents) > 1 and review_marker(record.message):
+                syncs.add(owner)
         if not merge and since <= time <= as_of:
             if label != _NONE:
                 totals.release_leads.append(max(0, release_times[label] - authored))
@@ -129,7 +138,8 @@ def walk(records: Iterable[CommitRecord], plan: WalkPlan, release_times: list[in
                 known[1] = label
             if parent_owner > known[2]:
                 known[2] = parent_owner
-    _branches(totals, merge_at, branch_start, pending, since)
+    _settle_unmarked(totals, unmarked, syncs)
+    _branches(totals, {i: m for i, m in merge_at.items() if i not in syncs}, branch_start, pending, since)
     totals.leftovers = tuple(pending)
     return totals
 
@@ -152,21 +162,38 @@ def _count(totals: WalkTotals, record: CommitRecord, merge: bool, as_of: int) ->
             totals.reverts.append(record.sha)
 
 
-def _change(totals: WalkTotals, record: CommitRecord) -> None:
-    """One first-parent commit of the default branch in the recent window: how did it land?"""
+def _change(totals: WalkTotals, record: CommitRecord, merge: bool) -> bool:
+    """One first-parent commit of the default branch in the recent window: how did it land?
+
+    False for a merge without a marker: whether it syncs reviewed work is known only once its
+    branch has streamed past (`_settle_unmarked`)."""
     totals.changes += 1
-    subject = record.message.split("\n", 1)[0]
     marker = review_marker(record.message)
-    if marker:
-        totals.reviewed += 1
-        _sample(totals.reviewed_sample, record.sha, subject)
-    else:
-        if record.committer_email == GITHUB_WEB_COMMITTER:
-            totals.web_committed += 1
-        _sample(totals.direct_sample, record.sha, subject)
     if issue_reference(record.message, marker):
         totals.issue_linked += 1
-        _sample(totals.linked_sample, record.sha, subject)
+        _sample(totals.linked_sample, record.sha, record.message)
+    if marker:
+        totals.reviewed += 1
+        _sample(totals.reviewed_sample, record.sha, record.message)
+        return True
+    if merge:
+        return False
+    if record.committer_email == GITHUB_WEB_COMMITTER:
+        totals.web_committed += 1
+    _sample(totals.direct_sample, record.sha, record.message)
+    return True
+
+
+def _settle_unmarked(totals: WalkTotals, unmarked: dict[int, tuple[str, str, bool]], syncs: set[int]) -> None:
+    """A merge like "Merge branch 'stable'" that brings in merged pull requests lands reviewed work;
+    a merge of an unreviewed branch is a direct change."""
+    for index, (sha, message, web) in sorted(unmarked.items()):
+        if index in syncs:
+            totals.reviewed += 1
+            _sample(totals.reviewed_sample, sha, message)
+        else:
+            totals.web_committed += web
+            _sample(totals.direct_sample, sha, message)
 
 
 def _revert_links(totals: WalkTotals, record: CommitRecord, label: int,
@@ -190,7 +217,10 @@ def _branches(totals: WalkTotals, merge_at: dict[int, tuple[int, str]], branch_s
             totals.censored_branches += 1
             age = merged - since
         elif index in branch_start:
-            age = max(0, merged - branch_start[index])
+            if merged - branch_start[index] < SQUASHED_AT_MERGE:
+                totals.squashed_branches += 1
+                continue  # written at merge time (GitLab's squash-and-merge): the branch's age is gone
+            age = merged - branch_start[index]
         else:
             continue  # the second parent was already on the branch: nothing was merged in
         totals.branch_ages.append(age)
@@ -198,6 +228,6 @@ def _branches(totals: WalkTotals, merge_at: dict[int, tuple[int, str]], branch_s
             totals.long_branches.append((sha, age))
 
 
-def _sample(into: list[tuple[str, str]], sha: str, subject: str) -> None:
+def _sample(into: list[tuple[str, str]], sha: str, message: str) -> None:
     if len(into) < SAMPLE:
-        into.append((sha, subject[:80]))
+        into.append((sha, message.split("\n", 1)[0][:80]))
