@@ -108,3 +108,10 @@ def test_as_of_before_the_history_sees_nothing(tmp_path, analysed):
     early = analysed(path, as_of=datetime(2025, 1, 1, tzinfo=timezone.utc))
     assert (early.totals.commits, len(early.tags.releases), early.tags.future[:1]) == (0, 0, ("v1.0.0",))
     assert early.metrics["deploy_frequency"].value is None
+
+
+def test_walking_from_an_older_ref_still_counts_its_history(tmp_path, analysed):
+    # Later tags start the walk too and reach the older tip first; the tip must still count as reachable.
+    analysis = analysed(release_train(tmp_path / "train").path, ref="v1.5.0")
+    assert analysis.totals.commits == 1 + 6 * 3
+    assert analysis.totals.on_default[analysis.tags.releases[5].tag.commit] is True
