@@ -16,6 +16,8 @@ from devops_scan.history.records import TagRecord
 from devops_scan.history.tagnames import TagName, classify_tag
 
 YEAR = 365 * 86400
+WEEK = 7 * 86400
+RECENT = 90 * 86400  # the window of the per-family release rate, as for deployment frequency
 NON_RELEASE_SAMPLE = 20
 
 
@@ -85,8 +87,10 @@ def tags_inventory(summary: TagSummary, as_of: int, on_default: dict[str, bool])
     families = []
     for family, releases in summary.families().items():
         newest = releases[-1]
-        families.append({"prefix": family, "count": len(releases), "newest": _named(newest),
-                         "per_year": sum(1 for r in releases if r.time > as_of - YEAR)})
+        recent = sum(1 for r in releases if r.time > as_of - RECENT)
+        families.append({"prefix": family, "count": len(releases), "newest": _named(newest, as_of),
+                         "per_year": sum(1 for r in releases if r.time > as_of - YEAR),
+                         "per_week": round(recent / (RECENT / WEEK), 3)})
     schemes = [summary.names[r.tag.name].scheme for r in summary.releases]
     return {
         "count": len(tags),
@@ -98,7 +102,7 @@ def tags_inventory(summary: TagSummary, as_of: int, on_default: dict[str, bool])
         "semver": schemes.count("semver"),
         "calver": schemes.count("calver"),
         "families": families,
-        "newest": _named(summary.releases[-1]) if summary.releases else None,
+        "newest": _named(summary.releases[-1], as_of) if summary.releases else None,
         "on_default_branch": sum(1 for r in summary.releases if on_default.get(r.tag.commit or "") is True),
         "off_default_branch": sum(1 for r in summary.releases if on_default.get(r.tag.commit or "") is False),
         "by_bot": len(summary.bot_created),
@@ -108,8 +112,9 @@ def tags_inventory(summary: TagSummary, as_of: int, on_default: dict[str, bool])
     }
 
 
-def _named(release: Release) -> dict:
+def _named(release: Release, as_of: int) -> dict:
     from datetime import datetime, timezone
 
     return {"name": release.tag.name,
-            "date": datetime.fromtimestamp(release.time, timezone.utc).isoformat().replace("+00:00", "Z")}
+            "date": datetime.fromtimestamp(release.time, timezone.utc).isoformat().replace("+00:00", "Z"),
+            "age_days": round((as_of - release.time) / 86400, 1)}

@@ -51,9 +51,10 @@ def test_tags_inventory_of_the_release_train(train):
     tags = inventory(train)["tags"]
     assert (tags["count"], tags["releases"], tags["semver"], tags["by_bot"], tags["on_default_branch"]) == \
         (10, 10, 10, 10, 10)
-    assert tags["newest"] == {"name": "v1.9.0", "date": "2026-01-15T10:00:00Z"}
-    assert tags["families"] == [{"prefix": "", "count": 10, "per_year": 10,
-                                 "newest": {"name": "v1.9.0", "date": "2026-01-15T10:00:00Z"}}]
+    newest = {"name": "v1.9.0", "date": "2026-01-15T10:00:00Z", "age_days": 16.6}  # 16 days 14 h before AS_OF
+    assert tags["newest"] == newest
+    # Ten releases in the last 90 days: 10 / (90 / 7) per week.
+    assert tags["families"] == [{"prefix": "", "count": 10, "per_year": 10, "per_week": 0.778, "newest": newest}]
 
 
 def test_a_quick_patch_and_a_shipped_revert_are_the_two_failures(fixes):
