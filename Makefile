@@ -6,7 +6,7 @@ REPO ?= .
 FORMAT ?= table
 STAMP := $(VENV)/.installed
 
-.PHONY: scan test install docs benchmark clean
+.PHONY: scan test install docs benchmark benchmark-history clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ docs: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/scan_vs_git.py $(BENCH_ARGS)
+
+benchmark-history: $(STAMP)
+	$(BIN)/python benchmarks/history_vs_git.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
