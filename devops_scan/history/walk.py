@@ -61,8 +61,7 @@ class WalkTotals:
     censored_branches: int = 0                         # branches older than the window: long, length unknown
     squashed_branches: int = 0                         # squashed at merge time: no age to measure
     long_branches: list[tuple[str, int]] = field(default_factory=list)
-    release_leads: array = field(default_factory=lambda: array("q"))    # commit -> first release
-    push_leads: array = field(default_factory=lambda: array("q"))       # commit -> reaching the branch
+    release_leads: array = field(default_factory=lambda: array("q"))    # commit -> first release (seconds)
     on_default: dict[str, bool] = field(default_factory=dict)           # tagged commit -> reachable
     failed_by_revert: list[tuple[int, int, str]] = field(default_factory=list)  # (failed, fixing release, sha)
     first_commit_time: int | None = None
@@ -79,7 +78,6 @@ def walk(records: Iterable[CommitRecord], plan: WalkPlan, release_times: list[in
     pending: dict[str, list] = {}
     next_main: str | None = plan.tip
     main_index = -1
-    main_times = array("q")                   # committer time of each first-parent commit, by index
     merge_at: dict[int, tuple[int, str]] = {}  # recent first-parent merges: index -> (time, sha)
     branch_start: dict[int, int] = {}          # merge index -> earliest author time of its branch
     unmarked: dict[int, tuple[str, str, bool]] = {}  # recent merges without a marker: (sha, subject, web)
@@ -104,7 +102,6 @@ def walk(records: Iterable[CommitRecord], plan: WalkPlan, release_times: list[in
         mainline = sha == next_main
         if mainline:
             main_index += 1
-            main_times.append(record.committer_time)
             next_main = parents[0] if parents else None
             owner = -1
         time, authored = record.committer_time, record.author_time
@@ -121,12 +118,10 @@ def walk(records: Iterable[CommitRecord], plan: WalkPlan, release_times: list[in
                 branch_start[owner] = authored
             if owner not in syncs and len(parents) > 1 and review_marker(record.message):
                 syncs.add(owner)
-        if not merge and since <= time <= as_of:
-            if label != _NONE:
-                totals.release_leads.append(max(0, release_times[label] - authored))
-            if mainline or owner >= 0:
-                totals.push_leads.append(max(0, main_times[main_index if mainline else owner] - authored))
-        _revert_links(totals, record, label, wanted_reverts)
+        if label != _NONE and not merge and since <= time <= as_of:
+            totals.release_leads.append(max(0, release_times[label] - authored))
+        if wanted_reverts or "This reverts commit" in record.message:
+            _revert_links(totals, record, label, wanted_reverts)
         for position, parent in enumerate(parents):
             parent_owner = (-1 if position == 0 else main_index) if mainline else owner
             known = pending.get(parent)
@@ -154,7 +149,7 @@ def _count(totals: WalkTotals, record: CommitRecord, merge: bool, as_of: int) ->
         totals.merges += 1
         return
     totals.authors[(record.author_name, record.author_email)] += 1
-    if is_conventional(record.message):
+    if ":" in record.message[:64] and is_conventional(record.message):
         totals.conventional += 1
     if is_revert(record.message):
         totals.revert_count += 1
