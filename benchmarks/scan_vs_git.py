@@ -23,11 +23,13 @@ import sys
 import time
 from pathlib import Path
 
+AS_OF = 1767225600  # 2026-01-01 UTC: the --as-of of the working-tree scan
 GENERATOR = 1  # bump when the generated repository changes, so kept repositories are rebuilt
 START, SPAN = 1672531200, 3 * 365 * 86400  # 2023-01-01 UTC, history spread over ~3 years
 AUTHORS = ("Ada Lovelace <ada@example.com>", "Grace Hopper <grace@example.com>",
            "Linus Benedict <linus@example.com>", "Margaret Hamilton <margaret@example.com>")
-SAFE = ("-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "-c", "log.showSignature=false")  # as clients/git.py
+# The same -c flags as devops_scan/clients/git.py.
+SAFE = ("-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "-c", "log.showSignature=false")
 BIN = Path(sys.executable).parent  # the venv running this script holds the devops-scan console script
 HEAVY = ("github", "gitlab", "jinja2", "git", "rich")  # must not be imported by `devops-scan --version`
 CI_FILES = {
@@ -102,26 +104,44 @@ def fast_import_stream(paths: list[str], commits: int, tags: int, out) -> None:
     out.write(b"done\n")
 
 
-def build_repo(work: Path, files: int, commits: int, tags: int, rebuild: bool) -> Path:
-    """The repository for these parameters, reused when a marker says it was built with them."""
-    params = {"files": files, "commits": commits, "tags": tags, "generator": GENERATOR}
-    home = work / f"repo-f{files}-c{commits}-t{tags}"
+def cached_repo(home: Path, params: dict, rebuild: bool, fill) -> tuple[Path, bool]:
+    """(home/repo, reused?): the repository built for `params`, reused when its marker matches.
+
+    Otherwise a fresh `git init`, then `fill(importer)` writes a fast-import stream to the importer
+    (whose stdout is a pipe, for `get-mark`); the marker is written last, so a half-built repository
+    is never reused."""
     marker, repo = home / "params.json", home / "repo"
     if not rebuild and marker.exists() and json.loads(marker.read_text()) == params:
         print(f"reusing {repo}")
-        return repo
+        return repo, True
     shutil.rmtree(home, ignore_errors=True)
     repo.mkdir(parents=True)
-    started = time.perf_counter()
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
-    importer = subprocess.Popen(["git", "-C", str(repo), "fast-import", "--quiet", "--done"], stdin=subprocess.PIPE)
-    fast_import_stream(synthetic_paths(files), commits, tags, importer.stdin)
+    importer = subprocess.Popen(["git", "-C", str(repo), "fast-import", "--quiet", "--done"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    fill(importer)
     importer.stdin.close()
     if importer.wait():
         raise RuntimeError("git fast-import failed")
     subprocess.run(["git", "-C", str(repo), "reset", "-q", "--hard"], check=True)  # check out the tree
-    marker.write_text(json.dumps(params))  # written last: a half-built repository is never reused
-    print(f"built {repo} in {time.perf_counter() - started:.1f}s")
+    return repo, False
+
+
+def mark_built(home: Path, params: dict) -> None:
+    (home / "params.json").write_text(json.dumps(params))
+
+
+def build_repo(work: Path, files: int, commits: int, tags: int, rebuild: bool) -> Path:
+    """The repository for these parameters, reused when a marker says it was built with them."""
+    params = {"files": files, "commits": commits, "tags": tags, "generator": GENERATOR}
+    home = work / f"repo-f{files}-c{commits}-t{tags}"
+    started = time.perf_counter()
+    paths = synthetic_paths(files)
+    repo, reused = cached_repo(home, params, rebuild,
+                               lambda importer: fast_import_stream(paths, commits, tags, importer.stdin))
+    if not reused:
+        mark_built(home, params)
+        print(f"built {repo} in {time.perf_counter() - started:.1f}s")
     return repo
 
 
@@ -175,10 +195,33 @@ def raw_git(repo: Path, ref: bool) -> tuple[float, list[str]]:
     git("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD", ok=(0, 1))  # no origin: exits 1, as in a scan
     git("for-each-ref", "--format=%(refname:short)", "refs/heads/")
     git("rev-list", "--count", head)
+    history_git(git, "HEAD" if ref else "refs/heads/main", time.time() if ref else AS_OF)
     if ref:  # the blobs the detectors read (the CI configs), through one cat-file --batch as GitPython does
         shas = [rec.split()[2] for rec in listing.split(b"\0") if rec and rec.split(b"\t")[1].decode() in CI_FILES]
         git("cat-file", "--batch", stdin=b"\n".join(shas) + b"\n")
     return sum(times), ran
+
+
+def history_git(git, tip_ref: str, as_of: float) -> None:
+    """What devops_scan.history runs: resolve the walk's tip, ONE tag listing, ONE streaming log of the
+    365-day window from the tip and the commits tagged in it, the frontier's dates, the authors' .mailmap."""
+    from devops_scan.history.gitsource import _TAG_FORMAT  # the exact format the scan asks for
+
+    tip = git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{tip_ref}^{{commit}}").strip()
+    since = as_of - 365 * 86400
+    starts = [tip]
+    for record in git("for-each-ref", f"--format={_TAG_FORMAT}", "refs/tags/").split(b"\x1e\n"):
+        fields = record.split(b"\0")
+        if len(fields) > 5 and fields[5].isdigit() and int(fields[5]) >= since:
+            starts.append(fields[4] if fields[1] == b"tag" else fields[2])
+    moment = time.strftime("%Y-%m-%d %H:%M:%S +0000", time.gmtime(since))
+    log = git("log", "-z", "--pretty=raw", "--no-show-signature", f"--since={moment}", "--stdin", "--",
+              stdin=b"\n".join(sorted(set(starts))) + b"\n")
+    oldest = log.rsplit(b"\0", 1)[-1]
+    frontier = [line[7:] for line in oldest.split(b"\n") if line.startswith(b"parent ")]
+    git("log", "--no-walk", "--stdin", "--format=%H %ct", "--", stdin=b"\n".join(frontier) + b"\n")
+    authors = {line[7:].rpartition(b"> ")[0] + b">" for line in log.split(b"\n") if line.startswith(b"author ")}
+    git("check-mailmap", "--stdin", stdin=b"\n".join(sorted(authors)) + b"\n")
 
 
 def drift(traced: list[str], repo: Path, ref: bool) -> str:
@@ -242,9 +285,9 @@ def main() -> int:
         outcomes = "; ".join(f"{mode}: {check_report(out, args.commits)}" for mode, (_, out) in traced.items())
         # (label, timed callable, command whose peak RSS is reported, index of the raw-git row it compares to)
         plan = [
-            ("raw git, working tree (9 cmds)", lambda: raw_git(repo, ref=False)[0], None, None),
+            ("raw git, working tree (14 cmds)", lambda: raw_git(repo, ref=False)[0], None, None),
             ("devops-scan scan --as-of", None, [*scan, "--as-of", "2026-01-01"], 0),
-            ("raw git, --ref HEAD (10 cmds)", lambda: raw_git(repo, ref=True)[0], None, None),
+            ("raw git, --ref HEAD (15 cmds)", lambda: raw_git(repo, ref=True)[0], None, None),
             ("devops-scan scan --ref HEAD", None, [*scan, "--ref", "HEAD"], 2),
             ("devops-scan --version", None, [scan_cli, "--version"], None),
             ("python -c 'import devops_scan.cli'", None, [sys.executable, "-c", "import devops_scan.cli"], None),
