@@ -31,9 +31,9 @@ class ReleaseTagsDetector(Detector):
         "`2.3.x`, `v4`, `latest`, `CVE-...`). `scm.release-from-trunk` passes when at least 80 % of "
         "the final releases of the last year were tagged on commits reachable from the default "
         "branch, and fails with the off-trunk tags as evidence. `scm.automated-tagging` passes when "
-        "at least half of those releases were created by a bot account (tagger of an annotated tag, "
-        "committer of a lightweight tag's commit); the `release-automation` detector adds release "
-        "tools and CI jobs. `sec.signed-releases` passes when the newest release tag carries a "
+        "at least half of those releases were created by a bot account (the tagger of an annotated tag; "
+        "a lightweight tag records no tagger, so only a release commit made by a bot counts); the "
+        "`release-automation` detector adds release tools and CI jobs. `sec.signed-releases` passes when the newest release tag carries a "
         "signature (presence only; verification needs the signers' keys); unsigned tags leave it "
         "unknown, as signatures may be attached to platform releases instead."
     )
@@ -50,10 +50,7 @@ class ReleaseTagsDetector(Detector):
             place = on_default.get(release.tag.commit or "")
             kind = {True: "on-trunk", False: "off-trunk", None: "trunk-unknown"}[place]
             facts.append(Fact(kind, _label(release)))
-            if is_bot(release.tag.creator_name, release.tag.creator_email):
-                facts.append(Fact("bot-tag", f"{_label(release)} created by {release.tag.creator_name}"))
-            else:
-                facts.append(Fact("person-tag", f"{_label(release)} created by {release.tag.creator_name or '?'}"))
+            facts.append(_creator(release))
         if summary.releases:
             newest = summary.releases[-1]
             facts.append(Fact("newest", _label(newest), data={"signed": newest.tag.signed}))
@@ -64,6 +61,18 @@ class ReleaseTagsDetector(Detector):
     def evaluate(self, evidence: Evidence) -> list[Finding]:
         counts = evidence.of_kind("releases")[0].data
         return [_from_trunk(evidence, counts), _automated(evidence, counts), _signed(evidence, counts)]
+
+
+def _creator(release: Release) -> Fact:
+    """Who made the tag: the tagger of an annotated tag. A lightweight tag records no one; its commit's
+    committer only says something when a bot made the commit (a release tool's release commit)."""
+    tag = release.tag
+    if is_bot(tag.creator_name, tag.creator_email):
+        made = "created by" if tag.annotated else "on a release commit by"
+        return Fact("bot-tag", f"{_label(release)} {made} {tag.creator_name}")
+    if tag.annotated:
+        return Fact("person-tag", f"{_label(release)} created by {tag.creator_name or '?'}")
+    return Fact("untold-tag", f"{_label(release)}: a lightweight tag, which does not record who made it")
 
 
 def _label(release: Release) -> str:
@@ -102,7 +111,12 @@ def _automated(evidence: Evidence, counts: dict) -> Finding:
         return _no_releases(practice, counts)
     bots, people = evidence.of_kind("bot-tag"), evidence.of_kind("person-tag")
     if not bots and not people:
-        return Finding(practice, Outcome.UNKNOWN, "no release in the last year to tell who tags them")
+        untold = evidence.of_kind("untold-tag")
+        why = "no release in the last year to tell who tags them"
+        if untold:
+            why = (f"the {len(untold)} release(s) of the last year are lightweight tags, which do not record who "
+                   "made them (GitHub releases create such tags)")
+        return Finding(practice, Outcome.UNKNOWN, why, untold[:LIMIT])
     told = f"{len(bots)} of {len(bots) + len(people)} releases of the last year were tagged by a bot account"
     if len(bots) / (len(bots) + len(people)) >= BOT_SHARE:
         return Finding(practice, Outcome.PASS, told, bots[:LIMIT])

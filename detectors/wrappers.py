@@ -172,7 +172,16 @@ def _npx(command: Command, skip: int) -> Unwrapped | None:
     for index, word in enumerate(args[:-1]):
         if word in ("-c", "--call"):
             return _shell_text(command, args[index + 1])
-    return _rest("-p --package --node-options --cache")(command, skip)
+    unwrapped = _rest("-p --package --node-options --cache")(command, skip)
+    if unwrapped is None:
+        return None
+    # `npx semantic-release@25.0.1` and `npx @scope/tool@latest` run the package at a version.
+    inner = unwrapped.commands[0]
+    name = _NPM_VERSIONED.sub("", inner.argv[0])
+    return Unwrapped((replace(inner, argv=(name, *inner.argv[1:])),)) if name != inner.argv[0] else unwrapped
+
+
+_NPM_VERSIONED = re.compile(r"(?<=.)@[^@/]*$")
 
 
 def _xargs(command: Command, _skip: int) -> Unwrapped | None:

@@ -100,12 +100,13 @@ class Git:
             return conventional[0]
         return self.current_branch()
 
-    def history(self, rev: str | None, default_branch: str | None) -> "GitHistory":
-        """The history as seen from `rev`, else from the default branch (local, then origin's), else HEAD."""
+    def history(self, rev: str | None, default_branch: str | None, name: str | None = None) -> "GitHistory":
+        """The history as seen from `rev` (called `name` in reports), else from the default branch
+        (local, then origin's), else HEAD."""
         from devops_scan.history.gitsource import GitHistory
 
         if rev is not None:
-            return GitHistory(self, self.rev(rev) or rev, rev)
+            return GitHistory(self, self.rev(rev) or rev, name or rev)
         for name in (f"refs/heads/{default_branch}", f"refs/remotes/origin/{default_branch}") if default_branch else ():
             sha = self.rev(name)
             if sha:

@@ -64,7 +64,7 @@ class GitRefClient(RepoClient):
     def history(self) -> "GitHistory | None":
         if Capability.HISTORY not in self._capabilities:
             return None
-        return self._git.history(self._info.ref, self._info.default_branch)
+        return self._git.history(self._info.ref, self._info.default_branch, name=self._info.branch)
 
     def close(self) -> None:
         self._git.close()

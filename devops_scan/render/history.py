@@ -117,7 +117,9 @@ def _cadence(console: Any, tags: dict[str, Any], as_of: datetime) -> None:
         console.print(f"[bold]Release cadence[/bold]: no release tags ({counted})\n")
         return
     families = sorted(tags["families"], key=lambda f: (f["newest"]["date"], f["prefix"]), reverse=True)
-    table = Table(title=f"Release cadence · {counted}", title_justify="left")
+    # A line of its own: as a table title it would wrap at the (narrow) table's width.
+    console.print(f"[bold]Release cadence[/bold] · {counted}")
+    table = Table()
     for column in ("Tag family", "Releases", "Newest", "Released", "Age (days)", "Last 365 days"):
         table.add_column(column, justify="left" if column in ("Tag family", "Newest", "Released") else "right")
     for family in families[:MAX_FAMILIES]:

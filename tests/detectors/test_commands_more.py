@@ -224,6 +224,9 @@ CLASSIFIED_MORE = [
     ("npm test", set()), ("npm run build", set()), ("./scripts/ci.sh", set()), ("sleep 5", set()),
     ("command -v vale", set()), ("command vale docs", {("lint", "vale")}),
     ("pytest --version", set()), ("terraform --help", set()),
+    # npx and friends run a package at a version: the program is the package's name.
+    ("npx semantic-release@25.0.1", {("release", "semantic-release"), ("tag", "semantic-release")}),
+    ("pnpm dlx semantic-release@latest", {("release", "semantic-release"), ("tag", "semantic-release")}),
 ]
 
 

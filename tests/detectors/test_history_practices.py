@@ -93,3 +93,14 @@ def test_future_tags_are_a_warning(tmp_path, scan):
     history.tag("v3.0.0", day(5000))
     report = scan(history.path)
     assert any("dated after the scan's date were left out: v3.0.0" in warning for warning in report["warnings"])
+
+
+def test_lightweight_tags_do_not_say_who_tagged(tmp_path, scan):
+    history = History(tmp_path / "lightweight")
+    for n in range(3):
+        history.commit(f"fix: change {n}", day(n), author="ada", committer="github")
+        history.tag(f"v1.0.{n}", day(n + 0.1), annotated=False)
+    finding = scan(history.path)["practices"]["scm.automated-tagging"]
+    # No release tool, no CI: the files say fail; the tags cannot tell, so the verdict is unknown.
+    assert finding["outcome"] == "unknown"
+    assert "lightweight tags, which do not record who made them" in finding["reason"]
