@@ -124,8 +124,10 @@ def _cadence(console: Any, tags: dict[str, Any], as_of: datetime) -> None:
         table.add_column(column, justify="left" if column in ("Tag family", "Newest", "Released") else "right")
     for family in families[:MAX_FAMILIES]:
         released = _moment(family["newest"]["date"])
+        # The family is in the first column: the newest release shows its version only.
+        newest = family["newest"]["name"].removeprefix(family["prefix"]).lstrip("-_/@.") or family["newest"]["name"]
         table.add_row(escape(family["prefix"] or "(no prefix)"), str(family["count"]),
-                      escape(family["newest"]["name"]), f"{released:%Y-%m-%d}",
+                      escape(newest), f"{released:%Y-%m-%d}",
                       str((as_of - released).days), str(family["per_year"]))
     console.print(table)
     if len(families) > MAX_FAMILIES:

@@ -57,8 +57,8 @@ def test_table_shows_the_chart_the_families_and_the_four_metrics(released):
     assert "█" in commits_line and commits_line.endswith("max 2 a week")  # the 10 and 9 days ago commits
     assert "  releases │" in out and "5 releases" in out
     rows = {cells[0]: cells for cells in table_rows(out)}
-    assert rows["(no prefix)"] == ["(no prefix)", "4", "v1.3.0", "2026-01-28", "3", "4"]
-    assert rows["chart"] == ["chart", "1", "chart-0.1.0", "2026-01-21", "10", "1"]
+    assert rows["(no prefix)"] == ["(no prefix)", "4", "v1.3.0", "2026-01-28", "3", "4"]  # no family: the whole name
+    assert rows["chart"] == ["chart", "1", "0.1.0", "2026-01-21", "10", "1"]  # the family is in the first column
     for metric in ("Deployment frequency", "Lead time for changes", "Change failure rate", "Time to restore"):
         assert metric in rows
     assert rows["Deployment frequency"][1:3] == ["0.23 per week", "medium"]
