@@ -54,7 +54,8 @@ def decide(evidence: Evidence, practice: str, kinds: Iterable[str], doing: str,
     outside the repository → unknown, because those steps may well do it.
     """
     kinds = tuple(kinds)
-    found = [fact for fact in of_kinds(evidence, kinds) if keep(fact)]
+    # One step doing two of the kinds (a release action both tags and releases) is shown once.
+    found = list({(fact.location, fact.detail): fact for fact in of_kinds(evidence, kinds) if keep(fact)}.values())
     if found:
         jobs = len({(f.data["pipeline"], f.data["job"]) for f in found})
         return Finding(practice, Outcome.PASS, f"a CI job {doing}: {tools(found)} in {jobs} job(s)",

@@ -235,3 +235,11 @@ def test_metadata_names_a_model_practice_and_explains_itself():
     assert set(ReleaseAutomationDetector.practices) <= set(load_model().practices)
     assert "release_tools" in ReleaseAutomationDetector.description
     assert ReleaseAutomationDetector.id == "release-automation"
+
+
+def test_a_step_that_tags_and_releases_is_shown_once(repo, scan):
+    workflow = ("on:\n  push:\n    branches: [main]\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: googleapis/release-please-action@v4\n")
+    finding = scan(repo({".github/workflows/release.yml": workflow}))["practices"]["scm.automated-tagging"]
+    lines = [(e["path"], e["line"], e["detail"]) for e in finding["evidence"]]
+    assert finding["outcome"] == "pass" and len(lines) == len(set(lines)) == 1
