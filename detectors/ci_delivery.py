@@ -6,7 +6,7 @@ from typing import Iterable
 
 from devops_scan.clients.base import RepoClient
 from devops_scan.detector import ScanContext
-from devops_scan.model import Evidence, Fact, Finding, Outcome
+from devops_scan.model import Capability, Evidence, Fact, Finding, Outcome
 from devops_scan_detectors import activity as a
 from devops_scan_detectors.ci_base import EVIDENCE_LIMIT, CIDetector, decide, flag, missing, of_kinds, tools
 from devops_scan_detectors.ci_views import JobView, is_pre_production, is_staging, job_context
@@ -126,7 +126,8 @@ def _push_button(evidence: Evidence) -> Finding:
     if approvable:
         return Finding("deploy.push-button", Outcome.UNKNOWN,
                        "deploy jobs target environments whose approval rules live on the platform "
-                       "(scan with a token to read them)", tuple(approvable[:EVIDENCE_LIMIT]))
+                       "(scan with a token to read them)", tuple(approvable[:EVIDENCE_LIMIT]),
+                       needs=Capability.PLATFORM_SETTINGS)
     if ships:
         return Finding("deploy.push-button", Outcome.FAIL,
                        "deploys run only automatically; no job a person can start or approve", tuple(ships[:3]))
@@ -159,7 +160,8 @@ def _tracked(evidence: Evidence) -> Finding:
                        f"({urls} with a URL)", tuple(tracked[:EVIDENCE_LIMIT]))
     return Finding("report.deployments-tracked", Outcome.UNKNOWN,
                    "no CI job declares a tracked deployment environment; whether deployments are recorded "
-                   "elsewhere is known only to the hosting platform (scan with a token)", tuple(ships[:3]))
+                   "elsewhere is known only to the hosting platform (scan with a token)", tuple(ships[:3]),
+                   needs=Capability.PLATFORM_SETTINGS)
 
 
 def _artifact_once(evidence: Evidence) -> Finding:

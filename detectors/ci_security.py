@@ -7,7 +7,7 @@ from typing import Iterable, Mapping
 
 from devops_scan.clients.base import RepoClient
 from devops_scan.detector import ScanContext
-from devops_scan.model import Evidence, Fact, Finding, Outcome
+from devops_scan.model import Capability, Evidence, Fact, Finding, Outcome
 from devops_scan_detectors import activity as a
 from devops_scan_detectors.ci_base import EVIDENCE_LIMIT, CIDetector, decide, missing, of_kinds
 from devops_scan_detectors.ci_views import JobView
@@ -58,7 +58,7 @@ def _sast(evidence: Evidence) -> Finding:
     if finding.outcome is Outcome.FAIL and "github-actions" in systems:
         return Finding("sec.sast", Outcome.UNKNOWN,
                        "no SAST step in the workflows; GitHub code scanning may run through its default "
-                       "setup, a repository setting (scan with a token to know)")
+                       "setup, a repository setting (scan with a token to know)", needs=Capability.PLATFORM_SETTINGS)
     return finding
 
 

@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from devops_scan.clients.base import RepoClient
 from devops_scan.detector import Detector, ScanContext
-from devops_scan.model import Evidence, Finding, Outcome
+from devops_scan.model import PLATFORM_ONLY, Capability, Evidence, Finding, Outcome
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def run_detectors(client: RepoClient, detectors: Sequence[type[Detector]], conte
         if lacking:
             reason = "; ".join(f"needs {cap.value}: {missing.get(cap, 'not offered by this source')}"
                                for cap in lacking)
-            produced = _unknown_for(detector_class, reason)
+            produced = _unknown_for(detector_class, reason, needs=lacking[0])
         else:
             produced, collected, failure = _run_one(detector_class, client, context)
             if failure:
@@ -46,7 +46,7 @@ def run_detectors(client: RepoClient, detectors: Sequence[type[Detector]], conte
             findings.setdefault(finding.practice, []).append(finding)
     warnings.extend(f"{path}: {reason}" for path, reason in client.read_warnings().items())
     return ScanResult(
-        findings={practice: combine(found) for practice, found in sorted(findings.items())},
+        findings={practice: combine(_settled(found)) for practice, found in sorted(findings.items())},
         evidence=tuple(evidence),
         inventory=dict(sorted(inventory.items())),
         warnings=tuple(warnings),
@@ -67,8 +67,8 @@ def _run_one(detector_class: type[Detector], client: RepoClient, context: ScanCo
         return _unknown_for(detector_class, reason), collected, reason
 
 
-def _unknown_for(detector_class: type[Detector], reason: str) -> list[Finding]:
-    return [Finding(practice, Outcome.UNKNOWN, reason, detector=detector_class.id)
+def _unknown_for(detector_class: type[Detector], reason: str, needs: Capability | None = None) -> list[Finding]:
+    return [Finding(practice, Outcome.UNKNOWN, reason, detector=detector_class.id, needs=needs)
             for practice in detector_class.practices]
 
 
@@ -85,6 +85,14 @@ def _complete(detector_class: type[Detector], produced: Iterable[Finding]) -> li
 
 def _with_detector(finding: Finding, detector_id: str) -> Finding:
     return replace(finding, detector=detector_id)
+
+
+def _settled(found: list[Finding]) -> list[Finding]:
+    """An unknown that only says "the platform would know" steps aside when another detector answered:
+    a platform detector that could not run, or a CI detector deferring to one that did."""
+    waiting = [f for f in found if f.outcome is Outcome.UNKNOWN and f.needs in PLATFORM_ONLY]
+    rest = [f for f in found if f not in waiting]
+    return rest if rest else found
 
 
 def combine(found: Sequence[Finding]) -> Finding:

@@ -29,6 +29,10 @@ class Capability(str, enum.Enum):
     REVIEWS = "reviews"
 
 
+# Capabilities only a hosting platform has: a local scan lacks them all.
+PLATFORM_ONLY = frozenset({Capability.PLATFORM_SETTINGS, Capability.CI_RUNS, Capability.REVIEWS})
+
+
 @dataclass(frozen=True, order=True)
 class Location:
     path: str
@@ -79,6 +83,9 @@ class Finding:
     # A remediation specific to what was found; the model's text is used when this is None.
     remediation: str | None = None
     detector: str | None = None
+    # For an unknown: the capability of a source that would settle it ("only the platform can tell").
+    # A platform-only unknown steps aside when another detector answered (engine._settled).
+    needs: Capability | None = None
 
 
 LEVELS: tuple[str, ...] = ("base", "beginner", "intermediate", "advanced", "expert")

@@ -15,6 +15,7 @@ from devops_scan.model import Capability
 
 if TYPE_CHECKING:
     from devops_scan.history.gitsource import GitHistory
+    from devops_scan.platform.facts import PlatformFacts
 
 # Contents are read only for candidate files, and never more than this (DESIGN.md budgets).
 MAX_FILE_BYTES = 1024 * 1024
@@ -114,6 +115,16 @@ class RepoClient(abc.ABC):
 
     def history(self) -> "GitHistory | None":
         """Tags and commits, when the client has them (Capability.HISTORY); None otherwise."""
+        return None
+
+    def platform(self) -> "PlatformFacts | None":
+        """The hosting platform's settings and activity (Capability.PLATFORM_SETTINGS), read on first
+        use; None when this source has no platform or could not read it (the reason is then in
+        `missing_capability_reasons()`)."""
+        return None
+
+    def api_requests(self) -> int | None:
+        """HTTP requests sent to a platform API so far; None for a source that sends none."""
         return None
 
     def close(self) -> None:  # noqa: B027 - optional hook: most clients hold nothing to release

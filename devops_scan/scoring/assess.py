@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
-from devops_scan.model import CAMS, LEVELS, Finding, Outcome, level_rank
+from devops_scan.model import PLATFORM_ONLY, CAMS, LEVELS, Finding, Outcome, level_rank
 from devops_scan.scoring.maturity import Area, MaturityModel, Practice, Requirement
 
 _MET = (Outcome.PASS, Outcome.NOT_APPLICABLE)
@@ -54,8 +54,16 @@ def unanswered(practice: Practice) -> Finding:
     return Finding(practice.id, Outcome.UNKNOWN, reason)
 
 
+def _platform_hint(finding: Finding, practice: Practice) -> Finding:
+    """An unknown only a platform would settle says what the model says would settle it."""
+    if finding.outcome is Outcome.UNKNOWN and finding.needs in PLATFORM_ONLY and practice.platform:
+        return replace(finding, reason=f"a hosting-platform setting, not in the clone; {practice.platform}")
+    return finding
+
+
 def assess(model: MaturityModel, findings: Mapping[str, Finding]) -> Assessment:
-    complete = {pid: findings.get(pid) or unanswered(practice) for pid, practice in model.practices.items()}
+    complete = {pid: _platform_hint(findings[pid], practice) if pid in findings else unanswered(practice)
+                for pid, practice in model.practices.items()}
     complete.update({pid: finding for pid, finding in findings.items() if pid not in complete})
     areas = tuple(_area_result(area, complete) for area in model.areas)
     return Assessment(
