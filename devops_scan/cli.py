@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import datetime, timezone
+from typing import Any
 
 import click
 
@@ -41,8 +42,30 @@ def cli() -> None:
     """Scan a repository for DevOps practice and map it onto a maturity model and CAMS."""
 
 
+def platform_options(function):  # type: ignore[no-untyped-def]
+    """The options that choose and reach a hosting platform (docs/platforms.md)."""
+    from devops_scan.platform.connect import PLATFORM_CHOICES
+
+    options = [
+        click.option("--platform", "platform_name", type=click.Choice(PLATFORM_CHOICES), default="auto",
+                     show_default=True, help="Read the hosting platform: auto (a local clone only with a token), "
+                                             "github, gitlab, or none."),
+        click.option("--github-url", metavar="URL", help="GitHub Enterprise Server, e.g. https://ghe.example.com."),
+        click.option("--gitlab-url", metavar="URL", help="Self-managed GitLab, e.g. https://gitlab.example.com."),
+        click.option("--token-file", type=click.Path(dir_okay=False),
+                     help="Read the platform token from FILE instead of GITHUB_TOKEN/GH_TOKEN/GITLAB_TOKEN."),
+        click.option("--max-wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
+                     help="Seconds a scan may wait in all for API rate limits before it stops."),
+        click.option("--no-cache", is_flag=True, help="Do not use the on-disk cache of API answers."),
+        click.option("--verbose", "-v", is_flag=True, help="Report API requests on standard error."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
 @cli.command()
-@click.argument("path", default=".", type=click.Path(file_okay=True, dir_okay=True))
+@click.argument("target", default=".")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="table", show_default=True,
               help="Output format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
@@ -53,13 +76,15 @@ def cli() -> None:
               help="A maturity model file to use instead of the default model.")
 @click.option("--as-of", type=AsOf(), help="End history windows at DATE instead of now (reproducible scans).")
 @click.option("--ref", help="Scan the tree of this git ref (branch, tag, sha) without checking it out.")
-def scan(path: str, fmt: str, output: str | None, fail_under: str | None, model_path: str | None,
-         as_of: datetime | None, ref: str | None) -> int:
-    """Scan the git repository at PATH (default: the current directory)."""
+@platform_options
+def scan(target: str, fmt: str, output: str | None, fail_under: str | None, model_path: str | None,
+         as_of: datetime | None, ref: str | None, **platform: Any) -> int:
+    """Scan TARGET: a local clone (default: the current directory), github:OWNER/REPO,
+    gitlab:GROUP/PROJECT, or a repository URL."""
     from devops_scan.commands.scan import run_scan
 
-    return run_scan(path, fmt=fmt, output=output, fail_under=fail_under, model_path=model_path,
-                    as_of=as_of, ref=ref)
+    return run_scan(target, fmt=fmt, output=output, fail_under=fail_under, model_path=model_path,
+                    as_of=as_of, ref=ref, **platform)
 
 
 @cli.command()

@@ -25,6 +25,8 @@ class ScanRun:
     result: ScanResult
     # Plugin problems and notes on how the target was read; scan warnings come from `result`.
     notes: tuple[str, ...] = ()
+    # HTTP requests sent to a hosting platform's API during the scan; None when none could be sent.
+    api_requests: int | None = None
 
 
 def format_time(moment: datetime) -> str:
@@ -66,6 +68,7 @@ def build_report(run: ScanRun) -> dict[str, Any]:
             "commit_count": repo.commit_count,
             "shallow": repo.shallow,
             "bare": repo.bare,
+            "api_requests": run.api_requests,
         },
         "as_of": format_time(run.as_of),
         "model": {"name": model.name, "version": model.version, "source": model.source,

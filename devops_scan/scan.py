@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from devops_scan.clients.base import RepoClient
 from devops_scan.config import load_config
@@ -13,6 +13,9 @@ from devops_scan.plugins import load_plugins
 from devops_scan.report import ScanRun, build_report
 from devops_scan.scoring.assess import assess
 from devops_scan.scoring.maturity import MaturityModel
+
+if TYPE_CHECKING:
+    from devops_scan.platform.connect import PlatformOptions
 
 
 def scan_client(
@@ -34,13 +37,19 @@ def scan_client(
     moment = (as_of or datetime.now(timezone.utc)).replace(microsecond=0)
     result = run_detectors(client, detectors, ScanContext(as_of=moment))
     findings = config.apply(result.findings)
-    return ScanRun(client.info, moment, assess(model, findings), result, tuple(notes))
+    failure = client.platform_failure()
+    if failure:
+        notes.append(f"platform not read: {failure}")
+    return ScanRun(client.info, moment, assess(model, findings), result, tuple(notes), client.api_requests())
 
 
-def scan_path(path: str, model: MaturityModel, as_of: datetime | None = None, ref: str | None = None
-              ) -> dict[str, Any]:
-    """The report dict for the repository at `path` (its working tree, or `ref`)."""
-    from devops_scan.clients.open import open_local
+def scan_path(path: str, model: MaturityModel, as_of: datetime | None = None, ref: str | None = None,
+              platform: "PlatformOptions | None" = None) -> dict[str, Any]:
+    """The report dict for `path`: a local clone (its working tree, or `ref`), enriched with its hosting
+    platform when `platform` says so, or a remote target (`github:owner/repo`, a repository URL)."""
+    from devops_scan.platform.connect import PlatformOptions, open_target
 
-    with open_local(path, ref=ref) as client:
-        return build_report(scan_client(client, model, as_of))
+    moment = (as_of or datetime.now(timezone.utc)).replace(microsecond=0)
+    options = platform or PlatformOptions(platform="none")
+    with open_target(path, ref, options, moment) as client:
+        return build_report(scan_client(client, model, moment))

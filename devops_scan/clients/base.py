@@ -123,6 +123,10 @@ class RepoClient(abc.ABC):
         `missing_capability_reasons()`)."""
         return None
 
+    def platform_failure(self) -> str | None:
+        """Why the platform could not be read, once a read was attempted and failed; None otherwise."""
+        return None
+
     def api_requests(self) -> int | None:
         """HTTP requests sent to a platform API so far; None for a source that sends none."""
         return None

@@ -26,8 +26,9 @@ class CompositeClient(RepoClient):
     """`inner` for files and history; `read_platform()` for the platform, called at most once."""
 
     def __init__(self, inner: RepoClient, read_platform: Callable[[], "PlatformFacts"], url: str,
-                 requests: Callable[[], int]) -> None:
+                 requests: Callable[[], int], on_close: Callable[[], None] = lambda: None) -> None:
         super().__init__()
+        self._on_close = on_close
         self._inner = inner
         self._read_platform = read_platform
         self._requests = requests
@@ -76,4 +77,7 @@ class CompositeClient(RepoClient):
         return self._requests()
 
     def close(self) -> None:
-        self._inner.close()
+        try:
+            self._on_close()
+        finally:
+            self._inner.close()

@@ -22,20 +22,22 @@ def error(message: str) -> dict:
     return {"message": message, "documentation_url": "https://docs.github.com/rest"}
 
 
-def serve_repository(mock: responses.RequestsMock, *, repo: dict | None = None, protection: tuple[int, Any] | None = None,
-                     rules: tuple[int, Any] | None = None, pulls: tuple[int, Any] | None = None,
+def serve_repository(mock: responses.RequestsMock, *, repo: dict | None = None,
+                     protection: tuple[int, Any] | None = None, rules: tuple[int, Any] | None = None,
+                     pulls: tuple[int, Any] | None = None,
                      alerts: int = 404, setup: tuple[int, Any] | None = None) -> None:
     """Every endpoint the GitHub reader asks for, answered with GitHub's own examples unless overridden."""
     base = f"{API}/repos/{REPO}"
     branch = (repo or payload("repo.json"))["default_branch"]
-    mock.get(base, json=repo or payload("repo.json"))
+    mock.get(base, json=repo or payload("repo.json"), headers={"ETag": '"repo-v1"'})
     status, body = rules or (200, payload("rules-branch-full.json"))
     mock.get(re.compile(rf"{re.escape(base)}/rules/branches/{branch}(\?.*)?$"), json=body, status=status)
     status, body = protection or (200, payload("branch-protection.json"))
     mock.get(f"{base}/branches/{branch}/protection", json=body, status=status)
     mock.get(re.compile(rf"{re.escape(base)}/environments(\?.*)?$"), json=payload("environments.json"))
     mock.get(re.compile(rf"{re.escape(base)}/deployments(\?.*)?$"), json=payload("deployments.json"))
-    mock.get(re.compile(rf"{re.escape(base)}/deployments/\d+/statuses(\?.*)?$"), json=payload("deployment-statuses.json"))
+    mock.get(re.compile(rf"{re.escape(base)}/deployments/\d+/statuses(\?.*)?$"),
+             json=payload("deployment-statuses.json"))
     mock.get(re.compile(rf"{re.escape(base)}/releases(\?.*)?$"), json=payload("releases.json"))
     mock.get(re.compile(rf"{re.escape(base)}/actions/runs(\?.*)?$"), json=payload("workflow-runs.json"))
     status, body = pulls or (200, payload("graphql-merged-pulls.json"))
