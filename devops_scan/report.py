@@ -14,7 +14,7 @@ from devops_scan.clients.base import RepoInfo
 from devops_scan.engine import ScanResult
 from devops_scan.scoring.assess import Assessment
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 @dataclass(frozen=True)

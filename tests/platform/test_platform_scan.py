@@ -106,3 +106,16 @@ def test_a_remote_target_is_cloned_and_read(tmp_path, default_model, monkeypatch
     assert cloned[0][0].web_url == f"https://github.com/{REPO}" and cloned[0][1] == TOKEN
     assert report["practices"]["scm.protected-trunk"]["outcome"] in ("pass", "fail")
     assert report["repository"]["url"] == f"https://github.com/{REPO}"
+
+
+@responses.activate
+def test_platform_reports_validate_against_the_schema(clone, default_model, monkeypatch):
+    from tests.test_report_contract import validator
+
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    serve_repository(responses.mock, protection=(403, error("Resource not accessible by integration")))
+    report = _scan(clone, default_model)
+    errors = sorted(validator().iter_errors(report), key=str)
+    assert errors == [], errors[0].message if errors else ""
+    assert report["inventory"]["platform"]["security"]["secret_scanning"] == {
+        "unknown": "secret scanning: visible to tokens with admin rights on the repository only"}
