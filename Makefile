@@ -6,7 +6,7 @@ REPO ?= .
 FORMAT ?= table
 STAMP := $(VENV)/.installed
 
-.PHONY: scan test install docs benchmark benchmark-history clean
+.PHONY: scan test install docs benchmark benchmark-history benchmark-platform clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ benchmark: $(STAMP)
 
 benchmark-history: $(STAMP)
 	$(BIN)/python benchmarks/history_vs_git.py $(BENCH_ARGS)
+
+benchmark-platform: $(STAMP)
+	$(BIN)/python benchmarks/platform_requests.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

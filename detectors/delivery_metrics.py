@@ -9,9 +9,11 @@ from __future__ import annotations
 from devops_scan.clients.base import RepoClient
 from devops_scan.detector import Detector, ScanContext
 from devops_scan.history.analysis import inventory
-from devops_scan.history.dora import Metric
+from devops_scan.history.dora import Metric, deploy_frequency
 from devops_scan.history.shared import history_analysis
 from devops_scan.model import Capability, Evidence, Fact, Finding, Outcome
+from devops_scan.platform.facts import Known, PlatformFacts
+from devops_scan_detectors.ci_views import is_production
 
 PRACTICES = {"deploy_frequency": "dora.deploy-frequency", "lead_time": "dora.lead-time",
              "change_failure_rate": "dora.change-failure", "time_to_restore": "dora.time-to-restore"}
@@ -36,11 +38,16 @@ class DeliveryMetricsDetector(Detector):
 
     def collect(self, client: RepoClient, context: ScanContext) -> Evidence:
         analysis = history_analysis(client, context)
+        metrics = dict(analysis.metrics)
+        deployed = platform_deploy_frequency(client.platform(), analysis.as_of, analysis.recent_days)
+        if deployed is not None:
+            metrics["deploy_frequency"] = deployed
         facts = tuple(Fact("metric", _describe(metric), data={"key": key, "metric": metric})
-                      for key, metric in analysis.metrics.items())
+                      for key, metric in metrics.items())
         facts += tuple(Fact("metric-evidence", line, data={"key": key})
-                       for key, metric in analysis.metrics.items() for line in metric.evidence[:5])
-        return Evidence(self.id, facts, inventory={"dora": inventory(analysis)["dora"]})
+                       for key, metric in metrics.items() for line in metric.evidence[:5])
+        shown = {**inventory(analysis)["dora"], **{key: metric.to_json() for key, metric in metrics.items()}}
+        return Evidence(self.id, facts, inventory={"dora": shown})
 
     def evaluate(self, evidence: Evidence) -> list[Finding]:
         findings = []
@@ -49,6 +56,19 @@ class DeliveryMetricsDetector(Detector):
             shown = (fact, *(f for f in evidence.of_kind("metric-evidence") if f.data["key"] == key))
             findings.append(_finding(PRACTICES[key], metric, shown))
         return findings
+
+
+def platform_deploy_frequency(facts: PlatformFacts | None, as_of: int, recent_days: int) -> Metric | None:
+    """Deployments to production the platform recorded: a sharper count than release tags, when there are any."""
+    if facts is None or not isinstance(facts.deployments, Known):
+        return None
+    production = [(env, moment) for env, moment in facts.deployments.value.events if is_production(env)]
+    if not production:
+        return None
+    environments = ", ".join(sorted({env for env, _moment in production}))
+    return deploy_frequency([moment for _env, moment in production], as_of, recent_days * 86400, None,
+                            f"deployments to {environments} recorded by {facts.name}, per week over the last "
+                            f"{recent_days} days")
 
 
 def _finding(practice: str, metric: Metric, evidence: tuple[Fact, ...]) -> Finding:

@@ -40,8 +40,10 @@ class PlatformSettingsDetector(Detector):
         if facts is None:
             why = client.missing_capability_reasons().get(Capability.PLATFORM_SETTINGS, "the platform was not read")
             return Evidence(self.id, (Fact("platform-unread", why),))
+        warnings = (f"{facts.full_name} is archived on {facts.name}: read-only, its settings and activity are "
+                    "those it had when it was archived",) if facts.archived else ()
         return Evidence(self.id, (Fact("platform", f"{facts.name} {facts.full_name}", None, {"facts": facts}),),
-                        inventory={"platform": platform_inventory(facts)})
+                        inventory={"platform": platform_inventory(facts)}, warnings=warnings)
 
     def evaluate(self, evidence: Evidence) -> list[Finding]:
         unread = evidence.of_kind("platform-unread")

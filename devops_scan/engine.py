@@ -27,10 +27,11 @@ def run_detectors(client: RepoClient, detectors: Sequence[type[Detector]], conte
     evidence: list[Evidence] = []
     inventory: dict[str, Any] = {}
     warnings: list[str] = []
-    missing = client.missing_capability_reasons()
     for detector_class in sorted(detectors, key=lambda d: d.id):
         lacking = sorted(detector_class.requires - client.capabilities, key=lambda c: c.value)
         if lacking:
+            # Asked per detector: a platform read that failed mid-scan takes its capabilities away.
+            missing = client.missing_capability_reasons()
             reason = "; ".join(f"needs {cap.value}: {missing.get(cap, 'not offered by this source')}"
                                for cap in lacking)
             produced = _unknown_for(detector_class, reason, needs=lacking[0])

@@ -69,7 +69,7 @@ class Deployments:
     per_environment: dict[str, int] = field(default_factory=dict)
     latest: dict[str, str] = field(default_factory=dict)      # environment -> ISO date of the newest
     latest_state: dict[str, str] = field(default_factory=dict)  # environment -> success / failure / ...
-    times: tuple[int, ...] = ()           # Unix seconds of each deployment in the window (newest first)
+    events: tuple[tuple[str, int], ...] = ()  # (environment, Unix seconds) of each deployment, newest first
 
 
 @dataclass(frozen=True)

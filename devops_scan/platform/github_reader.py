@@ -59,6 +59,8 @@ class GitHubReader:
         except github.GithubException as error:
             message = error.data.get("message", "") if isinstance(error.data, dict) else str(error.data or "")
             return Answer(None, error.status, message)
+        except ValueError:  # a body cut short (a dropped connection, a proxy): not JSON
+            return Answer(None, 502, "the answer was not complete JSON")
         return Answer(data)
 
     def read(self) -> PlatformFacts:
@@ -125,14 +127,14 @@ class GitHubReader:
             return self.unreadable(answer, "deployments", "Deployments: read")
         counts: dict[str, int] = {}
         latest: dict[str, tuple[int, int]] = {}  # environment -> (time, deployment id)
-        times = []
+        events = []
         for deployment in answer.data or []:
             moment = _seconds(deployment.get("created_at"))
             if moment is None or not self.since <= moment <= self.as_of:
                 continue
             env = deployment.get("environment") or "(none)"
             counts[env] = counts.get(env, 0) + 1
-            times.append(moment)
+            events.append((env, moment))
             if moment > latest.get(env, (0, 0))[0]:
                 latest[env] = (moment, deployment.get("id"))
         states = {}
@@ -141,9 +143,9 @@ class GitHubReader:
             if statuses.ok and statuses.data:
                 states[env] = statuses.data[0].get("state", "")
         return Known(Deployments(
-            total=len(times), per_environment=dict(sorted(counts.items())),
+            total=len(events), per_environment=dict(sorted(counts.items())),
             latest={env: _iso(moment) for env, (moment, _id) in sorted(latest.items())},
-            latest_state=dict(sorted(states.items())), times=tuple(sorted(times, reverse=True))))
+            latest_state=dict(sorted(states.items())), events=tuple(sorted(events, key=lambda e: (-e[1], e[0])))))
 
     def _releases(self) -> Known | Unknown:
         answer = self.get(f"/repos/{self.full_name}/releases", per_page=100)
@@ -185,6 +187,8 @@ class GitHubReader:
         except github.GithubException as error:
             message = error.data.get("message", "") if isinstance(error.data, dict) else str(error.data or "")
             return Answer(None, error.status, message)
+        except ValueError:
+            return Answer(None, 502, "the answer was not complete JSON")
         if isinstance(data, dict) and data.get("errors"):
             return Answer(None, 400, "; ".join(str(e.get("message", "")) for e in data["errors"][:3]))
         return Answer(data.get("data") if isinstance(data, dict) else None)

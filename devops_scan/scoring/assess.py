@@ -57,7 +57,8 @@ def unanswered(practice: Practice) -> Finding:
 def _platform_hint(finding: Finding, practice: Practice) -> Finding:
     """An unknown only a platform would settle says what the model says would settle it."""
     if finding.outcome is Outcome.UNKNOWN and finding.needs in PLATFORM_ONLY and practice.platform:
-        return replace(finding, reason=f"a hosting-platform setting, not in the clone; {practice.platform}")
+        why = finding.reason.removeprefix(f"needs {finding.needs.value}: ")
+        return replace(finding, reason=f"{why}; {practice.platform}")
     return finding
 
 

@@ -25,7 +25,8 @@ def error(message: str) -> dict:
 def serve_repository(mock: responses.RequestsMock, *, repo: dict | None = None,
                      protection: tuple[int, Any] | None = None, rules: tuple[int, Any] | None = None,
                      pulls: tuple[int, Any] | None = None,
-                     alerts: int = 404, setup: tuple[int, Any] | None = None) -> None:
+                     alerts: int = 404, setup: tuple[int, Any] | None = None,
+                     environments_body: str | None = None, deployments: list | None = None) -> None:
     """Every endpoint the GitHub reader asks for, answered with GitHub's own examples unless overridden."""
     base = f"{API}/repos/{REPO}"
     branch = (repo or payload("repo.json"))["default_branch"]
@@ -34,8 +35,10 @@ def serve_repository(mock: responses.RequestsMock, *, repo: dict | None = None,
     mock.get(re.compile(rf"{re.escape(base)}/rules/branches/{branch}(\?.*)?$"), json=body, status=status)
     status, body = protection or (200, payload("branch-protection.json"))
     mock.get(f"{base}/branches/{branch}/protection", json=body, status=status)
-    mock.get(re.compile(rf"{re.escape(base)}/environments(\?.*)?$"), json=payload("environments.json"))
-    mock.get(re.compile(rf"{re.escape(base)}/deployments(\?.*)?$"), json=payload("deployments.json"))
+    environments = {"body": environments_body} if environments_body else {"json": payload("environments.json")}
+    mock.get(re.compile(rf"{re.escape(base)}/environments(\?.*)?$"), content_type="application/json", **environments)
+    mock.get(re.compile(rf"{re.escape(base)}/deployments(\?.*)?$"),
+             json=payload("deployments.json") if deployments is None else deployments)
     mock.get(re.compile(rf"{re.escape(base)}/deployments/\d+/statuses(\?.*)?$"),
              json=payload("deployment-statuses.json"))
     mock.get(re.compile(rf"{re.escape(base)}/releases(\?.*)?$"), json=payload("releases.json"))

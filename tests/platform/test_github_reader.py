@@ -102,3 +102,11 @@ def test_repository_errors_are_one_line(status, message):
 def test_an_archived_repository_says_so():
     serve_repository(responses.mock, repo={**payload("repo.json"), "archived": True})
     assert _reader().read().archived
+
+
+@responses.activate
+def test_a_truncated_answer_is_unknown_not_a_crash():
+    serve_repository(responses.mock, environments_body='{"total_count": 1, "environ')
+    facts = _reader().read()
+    assert facts.environments == Unknown(
+        "environments could not be read: GitHub answered 502 the answer was not complete JSON")

@@ -119,3 +119,29 @@ def test_platform_reports_validate_against_the_schema(clone, default_model, monk
     assert errors == [], errors[0].message if errors else ""
     assert report["inventory"]["platform"]["security"]["secret_scanning"] == {
         "unknown": "secret scanning: visible to tokens with admin rights on the repository only"}
+
+
+@responses.activate
+def test_production_deployments_sharpen_the_deployment_frequency(clone, default_model, monkeypatch):
+    from tests.platform.github_api import payload
+
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    template = payload("deployments.json")[0]
+    days = [f"2026-01-{day:02d}T12:00:00Z" for day in range(2, 30, 3)]  # 10 deployments in January 2026
+    serve_repository(responses.mock, deployments=[{**template, "id": n, "created_at": day, "environment": "production"}
+                                                  for n, day in enumerate(days, start=1)])
+    report = _scan(clone, default_model)
+    frequency = report["inventory"]["dora"]["deploy_frequency"]
+    assert (frequency["value"], frequency["band"], frequency["sample"]) == (0.778, "medium", 10)
+    assert frequency["method"].startswith("deployments to production recorded by github")
+    assert report["practices"]["report.deployments-tracked"]["outcome"] == "pass"
+
+
+@responses.activate
+def test_an_archived_repository_is_a_warning(clone, default_model, monkeypatch):
+    from tests.platform.github_api import payload
+
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    serve_repository(responses.mock, repo={**payload("repo.json"), "archived": True})
+    report = _scan(clone, default_model)
+    assert any("is archived on github" in warning for warning in report["warnings"])
