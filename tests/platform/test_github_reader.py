@@ -110,3 +110,10 @@ def test_a_truncated_answer_is_unknown_not_a_crash():
     facts = _reader().read()
     assert facts.environments == Unknown(
         "environments could not be read: GitHub answered 502 the answer was not complete JSON")
+
+
+@responses.activate
+def test_an_empty_repository_has_no_branch_to_protect():
+    serve_repository(responses.mock, repo={**payload("repo.json"), "size": 0, "pushed_at": None})
+    protection = _reader().read().protection
+    assert protection == Unknown("the repository is empty: it has no default branch yet")

@@ -145,3 +145,17 @@ def test_an_archived_repository_is_a_warning(clone, default_model, monkeypatch):
     serve_repository(responses.mock, repo={**payload("repo.json"), "archived": True})
     report = _scan(clone, default_model)
     assert any("is archived on github" in warning for warning in report["warnings"])
+
+
+@responses.activate
+def test_the_token_never_reaches_the_output(clone, monkeypatch, capsys):
+    from devops_scan.cli import main
+
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    responses.get(f"https://api.github.com:443/repos/{REPO}", json=error(f"Bad credentials for {TOKEN}"), status=401)
+    for fmt in ("table", "json", "markdown"):
+        with pytest.raises(SystemExit):
+            main(["scan", str(clone), "--format", fmt, "--verbose", "--as-of", "2026-02-01"])
+        out, err = capsys.readouterr()
+        assert TOKEN not in out + err
+        assert "GitHub refused the token" in out + err
