@@ -58,7 +58,11 @@ def _enrich_local(client: RepoClient, path: str, options: PlatformOptions, as_of
     from devops_scan.platform.targets import remote_of_clone
     from devops_scan.platform.tokens import token_for
 
-    origin = open_git(path).text("config", "--get", "remote.origin.url", check=False)
+    runner = open_git(path)
+    try:
+        origin = runner.text("config", "--get", "remote.origin.url", check=False)
+    finally:
+        runner.close()
     remote = remote_of_clone(origin, options.github_url, options.gitlab_url) if origin else None
     if remote is None or (options.platform not in ("auto", remote.platform)):
         return client

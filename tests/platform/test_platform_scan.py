@@ -159,3 +159,17 @@ def test_the_token_never_reaches_the_output(clone, monkeypatch, capsys):
         out, err = capsys.readouterr()
         assert TOKEN not in out + err
         assert "GitHub refused the token" in out + err
+
+
+@responses.activate
+def test_an_unprotected_default_branch_fails_when_the_token_could_see(clone, default_model, monkeypatch):
+    from tests.platform.github_api import payload
+
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    serve_repository(responses.mock, protection=(404, payload("error-branch-not-protected.json")), rules=(200, []))
+    report = _scan(clone, default_model)
+    finding = report["practices"]["scm.protected-trunk"]
+    assert finding["outcome"] == "fail"
+    assert finding["reason"] == ("master: force pushes are allowed; deletion is allowed; no status check is required "
+                                 "(neither classic protection nor a ruleset protects it)")
+    assert report["practices"]["ci.required-checks"]["outcome"] == "fail"
