@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from devops_scan.history.gitsource import GitHistory
 
 PLATFORM_REASON = (
-    "a local scan reads files and git history only; hosting-platform settings "
-    "(branch protection, reviews, CI runs) are not in the clone"
+    "hosting-platform settings (branch protection, reviews, CI runs) are not in the clone, and this scan "
+    "did not read the platform (set GITHUB_TOKEN or GITLAB_TOKEN, or pass --platform github|gitlab)"
 )
 
 
