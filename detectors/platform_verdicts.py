@@ -10,6 +10,10 @@ REVIEWED_SHARE = 0.7
 SHORT_HOURS = 7 * 24
 
 
+def _requests(facts: PlatformFacts) -> str:
+    return "merge requests" if facts.name == "gitlab" else "pull requests"
+
+
 def _evidence(*lines: str) -> tuple[Fact, ...]:
     return tuple(Fact("platform", line) for line in lines if line)
 
@@ -20,20 +24,24 @@ def _protection(facts: PlatformFacts, practice: str) -> Protection | Finding:
     return facts.protection.value
 
 
-def _unsure(protection: Protection) -> bool:
-    """Part of the protection was invisible: a missing rule may be in the part not seen."""
-    return bool(protection.partial)
+_SOURCES = {"classic": "classic protection read", "rulesets": "rulesets read",
+            "both": "classic protection and rulesets read", "protected_branch": "protected branch rules read"}
+_NONE = {"github": "neither classic protection nor a ruleset protects it",
+         "gitlab": "no protected branch rule matches it"}
 
 
-def _decide(practice: str, protection: Protection, branch: str, ok: bool, good: str, bad: str) -> Finding:
-    origins = _evidence(*protection.origins[:5], protection.partial)
+def _decide(practice: str, facts: PlatformFacts, protection: Protection, ok: bool, good: str, bad: str,
+            unseen: str = "") -> Finding:
+    """Pass, or fail from what the token saw; unknown when the missing rule may be in what it could not see."""
+    branch = facts.default_branch or "?"
+    unseen = "; ".join(note for note in (protection.partial, unseen) if note)
+    origins = _evidence(*protection.origins[:5], unseen)
     if ok:
         return Finding(practice, Outcome.PASS, f"{branch}: {good}", origins)
-    if _unsure(protection):
-        return Finding(practice, Outcome.UNKNOWN, f"{branch}: {bad} in what the token could read; {protection.partial}",
-                       origins)
-    read = {"none": "neither classic protection nor a ruleset protects it", "classic": "classic protection read",
-            "rulesets": "rulesets read", "both": "classic protection and rulesets read"}[protection.source]
+    if unseen:
+        return Finding(practice, Outcome.UNKNOWN, f"{branch}: {bad} in what the token could read; {unseen}", origins)
+    read = _NONE.get(facts.name, _NONE["github"]) if protection.source == "none" else \
+        _SOURCES.get(protection.source, f"{protection.source} read")
     return Finding(practice, Outcome.FAIL, f"{branch}: {bad} ({read})", origins)
 
 
@@ -42,10 +50,10 @@ def code_review(facts: PlatformFacts) -> Finding:
     if isinstance(protection, Finding):
         return protection
     count = protection.required_approvals
-    return _decide("scm.code-review", protection, facts.default_branch or "?", count >= 1,
+    return _decide("scm.code-review", facts, protection, count >= 1,
                    f"{count} approving review(s) required before merging"
                    + (", code owners' among them" if protection.code_owner_review else ""),
-                   "no approving review is required")
+                   "no approving review is required", unseen=protection.approvals_partial)
 
 
 def protected_trunk(facts: PlatformFacts) -> Finding:
@@ -55,7 +63,7 @@ def protected_trunk(facts: PlatformFacts) -> Finding:
     missing = [name for name, ok in (("force pushes are allowed", protection.force_push_blocked),
                                      ("deletion is allowed", protection.deletion_blocked),
                                      ("no status check is required", protection.requires_checks)) if not ok]
-    return _decide("scm.protected-trunk", protection, facts.default_branch or "?", not missing,
+    return _decide("scm.protected-trunk", facts, protection, not missing,
                    "force pushes and deletion are blocked and status checks are required", "; ".join(missing))
 
 
@@ -64,7 +72,7 @@ def required_checks(facts: PlatformFacts) -> Finding:
     if isinstance(protection, Finding):
         return protection
     named = ", ".join(protection.required_checks[:6]) or "checks"
-    return _decide("ci.required-checks", protection, facts.default_branch or "?", protection.requires_checks,
+    return _decide("ci.required-checks", facts, protection, protection.requires_checks,
                    f"merging waits for {named}" + (" on an up-to-date branch" if protection.strict_checks else ""),
                    "no status check must pass before merging")
 
@@ -75,14 +83,16 @@ def review_depth(facts: PlatformFacts) -> Finding:
         return Finding("culture.review-depth", Outcome.UNKNOWN, pulls.reason)
     value = pulls.value
     if value.approved_by_other is None:
-        return Finding("culture.review-depth", Outcome.UNKNOWN,
-                       "approvals are read through GitHub's GraphQL API, which needs a token", _evidence(*value.sample))
+        why = ("approvals are read through GitHub's GraphQL API, which needs a token"
+               if facts.name == "github" and not facts.authenticated else
+               f"the approvals of merged {_requests(facts)} could not be read")
+        return Finding("culture.review-depth", Outcome.UNKNOWN, why, _evidence(*value.sample))
     if value.merged < MIN_PULLS:
         return Finding("culture.review-depth", Outcome.UNKNOWN,
-                       f"{value.merged} merged pull request(s) in the window; at least {MIN_PULLS} are needed")
+                       f"{value.merged} merged {_requests(facts)} in the window; at least {MIN_PULLS} are needed")
     share = value.approved_by_other / value.merged
-    told = f"{value.approved_by_other} of {value.merged} merged pull requests ({share:.0%}) were approved by " \
-           "someone other than the author"
+    told = f"{value.approved_by_other} of {value.merged} merged {_requests(facts)} ({share:.0%}) were approved " \
+           "by someone other than the author"
     return Finding("culture.review-depth", Outcome.PASS if share >= REVIEWED_SHARE else Outcome.FAIL, told,
                    _evidence(*value.sample))
 
@@ -94,9 +104,9 @@ def short_lived(facts: PlatformFacts) -> Finding:
     value = pulls.value
     if value.merged < MIN_PULLS or value.median_hours_to_merge is None:
         return Finding("scm.short-lived-branches", Outcome.UNKNOWN,
-                       f"{value.merged} merged pull request(s) in the window; at least {MIN_PULLS} are needed")
+                       f"{value.merged} merged {_requests(facts)} in the window; at least {MIN_PULLS} are needed")
     hours = value.median_hours_to_merge
-    told = f"merged pull requests were open {hours / 24:.1f} days (median of {value.merged})"
+    told = f"merged {_requests(facts)} were open {hours / 24:.1f} days (median of {value.merged})"
     return Finding("scm.short-lived-branches", Outcome.PASS if hours <= SHORT_HOURS else Outcome.FAIL, told,
                    _evidence(*value.sample))
 

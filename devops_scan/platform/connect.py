@@ -84,9 +84,12 @@ def _composite(client: RepoClient, remote, token, options: PlatformOptions, as_o
     since = int((as_of - timedelta(days=WINDOW_DAYS)).timestamp())
 
     def read():
-        if remote.platform != "github":
-            raise BadTargetError(f"reading {remote.platform} settings is not supported yet; files and history "
-                                 "were scanned, platform practices are unknown")
+        if remote.platform == "gitlab":
+            from devops_scan.platform.gitlab_reader import GitLabReader
+            from devops_scan.platform.pygitlab import gitlab_api
+
+            gl = gitlab_api(remote.api_url, token, transport)
+            return GitLabReader(gl, remote.path, remote.web_url, token is not None, since, end).read()
         from devops_scan.platform.github_reader import GitHubReader
         from devops_scan.platform.pygithub import github_api
 

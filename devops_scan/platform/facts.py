@@ -29,10 +29,11 @@ Fact = Union[Known[T], Unknown]
 
 @dataclass(frozen=True)
 class Protection:
-    """What protects the default branch, merged from classic protection and rulesets.
+    """What protects the default branch.
 
-    `source` says where the rules were read: "classic", "rulesets", "both", or "none" when both
-    were readable and neither protects the branch."""
+    `source` says where the rules were read. GitHub: "classic" (branch protection), "rulesets",
+    "both", or "none" when both were readable and neither protects the branch. GitLab:
+    "protected_branch" (a protected branch rule matches), or "none"."""
 
     source: str
     required_approvals: int = 0
@@ -50,6 +51,8 @@ class Protection:
     origins: tuple[str, ...] = ()
     # What could not be read although the rest could (classic protection without admin rights).
     partial: str = ""
+    # Only the review requirement could not be read (GitLab approval rules on the Free tier).
+    approvals_partial: str = ""
 
 
 @dataclass(frozen=True)

@@ -229,7 +229,10 @@ def _from_cache(request: requests.PreparedRequest, fresh: requests.Response, cac
                 transport: PlatformTransport) -> requests.Response:
     """A 200 carrying the cached body, with the 304's headers (current rate-limit counts) on top."""
     headers = CaseInsensitiveDict(dict(cached.headers))
-    headers.update((k, v) for k, v in fresh.headers.items() if k.lower() not in _WIRE_HEADERS)
+    # The 304's headers carry current rate-limit counts; the body's own type stays the cached one
+    # (a proxy adding a Content-Type to a 304 must not turn cached JSON into text).
+    headers.update((k, v) for k, v in fresh.headers.items()
+                   if k.lower() not in _WIRE_HEADERS and k.lower() != "content-type")
     headers["Content-Length"] = str(len(cached.body))
     _discard(fresh)
     response = requests.Response()
