@@ -66,8 +66,8 @@ def platform_options(function):  # type: ignore[no-untyped-def]
 
 @cli.command()
 @click.argument("target", default=".")
-@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="table", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES + ("sarif",)), default="table",
+              show_default=True, help="Output format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to FILE instead of standard output.")
 @click.option("--fail-under", type=click.Choice(LEVEL_CHOICES),
@@ -85,6 +85,32 @@ def scan(target: str, fmt: str, output: str | None, fail_under: str | None, mode
 
     return run_scan(target, fmt=fmt, output=output, fail_under=fail_under, model_path=model_path,
                     as_of=as_of, ref=ref, **platform)
+
+
+@cli.command()
+@click.argument("path", default=".")
+@click.option("--base", required=True, metavar="REF",
+              help="The ref the change starts from (branch, tag, sha), e.g. origin/main.")
+@click.option("--head", default="HEAD", metavar="REF", show_default=True,
+              help="The ref with the change (branch, tag, sha).")
+@click.option("--format", "fmt", type=click.Choice(("table", "json", "markdown")), default="table",
+              show_default=True, help="Output format: table, the JSON delta, or the Markdown pull-request comment.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the result to FILE instead of standard output.")
+@click.option("--fail-on-regression", metavar="[PRACTICES]", is_flag=False, flag_value="", default=None,
+              help="Exit 1 when an area's level dropped; with a comma list of practice ids, when one of "
+                   "those practices regressed.")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False),
+              help="A maturity model file to use instead of the default model.")
+@click.option("--as-of", type=AsOf(), help="End history windows of both scans at DATE instead of now.")
+def diff(path: str, base: str, head: str, fmt: str, output: str | None, fail_on_regression: str | None,
+         model_path: str | None, as_of: datetime | None) -> int:
+    """Compare the maturity of two refs of the clone at PATH (default: the current directory),
+    without checking either out."""
+    from devops_scan.commands.diff import run_diff
+
+    return run_diff(path, base=base, head=head, fmt=fmt, output=output, fail_on_regression=fail_on_regression,
+                    model_path=model_path, as_of=as_of)
 
 
 @cli.command()

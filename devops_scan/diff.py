@@ -74,28 +74,38 @@ def _level_change(before: str, after: str) -> str:
 def _practice(pid: str, before: dict | None, after: dict | None) -> dict[str, Any] | None:
     was = before["outcome"] if before else None
     now = after["outcome"] if after else None
-    old_evidence = _evidence(before)
-    new_evidence = _evidence(after)
-    if was == now and old_evidence == new_evidence:
-        return None
-    shown = after or before
+    old, new = _evidence(before), _evidence(after)
     if was == now:
+        # Same verdict: only evidence in files counts. Evidence outside files (the HEAD commit, commit
+        # counts, authors) moves with every commit, and a detail reworded at the same file and line
+        # (a count in it) is no change a reviewer could act on.
+        added, removed = _moved(new, old), _moved(old, new)
+        if not added and not removed:
+            return None
         change = "evidence"
-    elif was in _RANK and now in _RANK:
-        change = "improved" if _RANK[now] > _RANK[was] else "regressed"
     else:
-        change = "changed"
+        added, removed = [e for e in new if e not in old], [e for e in old if e not in new]
+        if was in _RANK and now in _RANK:
+            change = "improved" if _RANK[now] > _RANK[was] else "regressed"
+        else:
+            change = "changed"
+    shown = after or before or {}
     return {
         "id": pid, "title": shown.get("title", pid), "area": shown.get("area"), "level": shown.get("level"),
         "before": was, "after": now, "change": change,
         "reason_before": before["reason"] if before else None, "reason_after": after["reason"] if after else None,
-        "evidence_added": [e for e in new_evidence if e not in old_evidence],
-        "evidence_removed": [e for e in old_evidence if e not in new_evidence],
+        "evidence_added": added, "evidence_removed": removed,
     }
 
 
 def _evidence(practice: dict | None) -> list[dict[str, Any]]:
     return list(practice.get("evidence", [])) if practice else []
+
+
+def _moved(evidence: list[dict[str, Any]], other: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items of `evidence` in a file whose place (path and line) `other` does not have."""
+    places = {(item.get("path"), item.get("line")) for item in other}
+    return [item for item in evidence if item.get("path") and (item["path"], item.get("line")) not in places]
 
 
 def _delta(before: int | None, after: int | None) -> int | None:

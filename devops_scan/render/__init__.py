@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-FORMATS = ("table", "json", "markdown")
+FORMATS = ("table", "json", "markdown", "sarif")
 
 
 def renderer(name: str) -> Callable[..., str]:
@@ -14,6 +14,8 @@ def renderer(name: str) -> Callable[..., str]:
         from devops_scan.render.markdown import render
     elif name == "table":
         from devops_scan.render.terminal import render
+    elif name == "sarif":
+        from devops_scan.render.sarif import render
     else:
         raise ValueError(f"unknown format {name!r}; choose from {', '.join(FORMATS)}")
     return render
