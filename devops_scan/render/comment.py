@@ -32,9 +32,10 @@ def marker(key: str = "default") -> str:
 
 
 def render_comment(delta: dict[str, Any], head_report: dict[str, Any], *, marker: str | None = None,
-                   limit: int = 60000, link: Link | None = None) -> str:
-    """The Markdown body; `link(path, line)` turns evidence into a URL (a blob link), or None."""
-    head = _head(delta, marker) + _areas(delta) + _practices(delta, link) + _next(delta)
+                   limit: int = 60000, link: Link | None = None, base_link: Link | None = None) -> str:
+    """The Markdown body. `link(path, line)` turns evidence of the head into a URL (a blob link), or
+    None; `base_link` does the same for evidence that was removed, which only the base still has."""
+    head = _head(delta, marker) + _areas(delta) + _practices(delta, link, base_link) + _next(delta)
     folded = _full_report(head_report)
     body = "\n".join(head + folded)
     if len(body) <= limit:
@@ -66,8 +67,9 @@ def _head(delta: dict[str, Any], marker: str | None) -> list[str]:
               f"Overall: **{summary.level_title(overall['before'])} → {summary.level_title(overall['after'])}** "
               f"· <sub>{escape(_sides(delta))}</sub>"]
     if delta["head"].get("shallow"):
-        lines += ["", "> ⚠️ The clone is shallow: history, tag and release practices are unknown. Check out "
-                      "with `fetch-depth: 0` to measure them."]
+        lines += ["", "> ⚠️ The clone is shallow: history, tag and release practices are unknown. Fetch the "
+                      "full history to measure them (GitHub Actions: `fetch-depth: 0`; GitLab CI: "
+                      "`GIT_DEPTH: \"0\"`)."]
     return lines
 
 
@@ -89,7 +91,7 @@ def _areas(delta: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _practices(delta: dict[str, Any], link: Link | None) -> list[str]:
+def _practices(delta: dict[str, Any], link: Link | None, base_link: Link | None) -> list[str]:
     changed = [p for p in delta["practices"] if p["change"] != "evidence"]
     if not changed:
         return []
@@ -100,9 +102,10 @@ def _practices(delta: dict[str, Any], link: Link | None) -> list[str]:
         reason = practice["reason_after"] if practice["after"] else practice["reason_before"]
         lines.append(f"- {_CHANGE[practice['change']]} {code(practice['id'])} "
                      f"{_OUTCOME[practice['before']]} → **{_OUTCOME[practice['after']]}**: {escape(reason or '')}")
-        for label, items in (("added", practice["evidence_added"]), ("removed", practice["evidence_removed"])):
+        for label, items, linker in (("added", practice["evidence_added"], link),
+                                     ("removed", practice["evidence_removed"], base_link)):
             for item in items[:SHOWN_EVIDENCE]:
-                lines.append(f"  - {label}: {_where(item, link)}")
+                lines.append(f"  - {label}: {_where(item, linker)}")
     if len(changed) > SHOWN_PRACTICES:
         lines.append(f"- … and {len(changed) - SHOWN_PRACTICES} more (see the full report)")
     return lines
