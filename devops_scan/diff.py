@@ -13,8 +13,10 @@ from devops_scan import __version__
 from devops_scan.model import LEVELS
 
 DIFF_SCHEMA_VERSION = "1.0"
-# How good an outcome is, for "improved" / "regressed": not_applicable is neither.
-_RANK = {"fail": 0, "unknown": 1, "pass": 2}
+# A practice improved when it now passes, and regressed when it now fails; a move to or from
+# unknown (fail → unknown, pass → unknown) or not_applicable is a change, not a verdict either way:
+# unknown is never a fail, nor a pass.
+_DECIDED = ("fail", "unknown", "pass")
 
 
 def compare(base: dict[str, Any], head: dict[str, Any]) -> dict[str, Any]:
@@ -85,8 +87,10 @@ def _practice(pid: str, before: dict | None, after: dict | None) -> dict[str, An
         change = "evidence"
     else:
         added, removed = [e for e in new if e not in old], [e for e in old if e not in new]
-        if was in _RANK and now in _RANK:
-            change = "improved" if _RANK[now] > _RANK[was] else "regressed"
+        if was in _DECIDED and now == "pass":
+            change = "improved"
+        elif was in _DECIDED and now == "fail":
+            change = "regressed"
         else:
             change = "changed"
     shown = after or before or {}

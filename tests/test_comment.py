@@ -78,3 +78,16 @@ def test_a_shallow_head_asks_for_the_full_history(report):
     head = copy.deepcopy(report)
     head["repository"]["shallow"] = True
     assert "fetch-depth: 0" in render_comment(compare(report, head), head)
+
+
+@pytest.mark.parametrize(("before", "after", "change"), [
+    ("fail", "pass", "improved"), ("unknown", "pass", "improved"), ("pass", "fail", "regressed"),
+    ("unknown", "fail", "regressed"), ("fail", "unknown", "changed"), ("pass", "unknown", "changed"),
+    ("pass", "not_applicable", "changed"),
+])
+def test_only_a_move_to_pass_or_to_fail_is_a_verdict(report, before, after, change):
+    base, head = copy.deepcopy(report), copy.deepcopy(report)
+    base["practices"]["scm.codeowners"]["outcome"] = before
+    head["practices"]["scm.codeowners"]["outcome"] = after
+    (practice,) = [p for p in compare(base, head)["practices"] if p["id"] == "scm.codeowners"]
+    assert practice["change"] == change
