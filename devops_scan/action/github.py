@@ -101,16 +101,20 @@ def _pull_request(settings: Settings, pull: dict[str, Any], model: MaturityModel
     base = _scan(settings, model, git, base_sha, say, (pull.get("base") or {}).get("ref"))
     delta = compare(base, head)
     link = blob_link(settings.server_url, settings.repository, head["repository"]["head"])
+    # Removed evidence exists only in the base commit: link it there, not to a 404 in the head.
+    base_link = blob_link(settings.server_url, settings.repository, base["repository"]["head"])
     say(f"devops-scan: overall {base['overall']} → {head['overall']}"
         f"{' (something regressed)' if delta['regressed'] else ''}")
-    summary = render_comment(delta, head, limit=1_000_000, link=link)   # the summary has room for everything
+    summary = render_comment(delta, head, limit=1_000_000, link=link,   # the summary has room for everything
+                             base_link=base_link)
     _finish(settings, model, head, summary, delta, say)
     prefix = _prefix(settings.workspace, git.root)
     head_commit = head["repository"]["head"]
     for line in workflow.regression_annotations(delta, lambda path: _in_tree(git, head_commit, path), prefix):
         say(line)
     if settings.comment != "off":
-        body = render_comment(delta, head, marker=marker(COMMENT_KEY), limit=COMMENT_LIMIT, link=link)
+        body = render_comment(delta, head, marker=marker(COMMENT_KEY), limit=COMMENT_LIMIT, link=link,
+                              base_link=base_link)
         _comment(settings, int(pull["number"]), body, pull, say)
     return _gates(settings, head, delta, say)
 

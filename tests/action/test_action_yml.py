@@ -80,15 +80,18 @@ def test_the_action_passes_every_input_through_env_to_names_the_scanner_reads():
 @pytest.mark.parametrize("path", [SCAN_WORKFLOW, FORK_WORKFLOW], ids=lambda p: p.name)
 def test_example_workflows_set_least_permissions(path):
     workflow = load(path)
-    assert isinstance(workflow["permissions"], dict) and "write-all" not in str(workflow["permissions"])
-    assert workflow["permissions"].get("pull-requests") == "write"
+    # Nothing writable for the whole workflow; the one job that comments asks for it.
+    assert isinstance(workflow["permissions"], dict) and "write" not in str(workflow["permissions"])
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"].get("pull-requests") == "write" and "write-all" not in str(job["permissions"])
 
 
 def test_the_scan_workflow_runs_on_pull_requests_and_the_default_branch_with_full_history():
     workflow = load(SCAN_WORKFLOW)
     assert "pull_request" in workflow["on"] and "push" in workflow["on"]
     assert "pull_request_target" not in workflow["on"]
-    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["jobs"]["scan"]["permissions"] == {"contents": "read", "pull-requests": "write"}
     checkout = next(step for step in steps(workflow) if step.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0
     upload = next(step for step in steps(workflow) if step.get("uses", "").startswith("actions/upload-artifact@"))
@@ -101,7 +104,8 @@ def test_the_fork_comment_workflow_never_runs_pull_request_code():
     trigger = fork["on"]["workflow_run"]
     assert trigger["workflows"] == [scan["name"]] and trigger["types"] == ["completed"]
     # contents: read only for the checkout of the default branch, which holds the scanner here.
-    assert fork["permissions"] == {"pull-requests": "write", "actions": "read", "contents": "read"}
+    assert fork["permissions"] == {}
+    assert fork["jobs"]["comment"]["permissions"] == {"pull-requests": "write", "actions": "read", "contents": "read"}
     for step in steps(fork):
         if step.get("uses", "").startswith("actions/checkout@"):
             options = step.get("with") or {}
