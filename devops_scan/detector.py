@@ -34,11 +34,22 @@ class ScanContext:
     as_of: datetime
     _yaml: dict[str, Any] = field(default_factory=dict, repr=False)
     _shared: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Notes what each detector depends on, for `devops-scan diff`'s cheap head scan (incremental.py).
+    observer: Any = field(default=None, repr=False)
 
     def shared(self, key: str, compute: Callable[[], T]) -> T:
         """A value several detectors need (the parsed CI pipelines, say), computed once per scan."""
         if key not in self._shared:
-            self._shared[key] = compute()
+            if self.observer is not None:
+                self.observer.enter(key)
+                try:
+                    self._shared[key] = compute()
+                finally:
+                    self.observer.leave()
+            else:
+                self._shared[key] = compute()
+        if self.observer is not None:
+            self.observer.use(key)
         return self._shared[key]
 
     def yaml(self, client: "RepoClient", path: str, last_key_wins: bool = False) -> "YamlDocuments":
@@ -48,6 +59,8 @@ class ScanContext:
         from devops_scan.yamlsafe import load_yaml
 
         key = (path, last_key_wins)
+        if self.observer is not None:
+            self.observer.path(path)
         cached = self._yaml.get(key)
         if cached is None:
             try:

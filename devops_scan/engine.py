@@ -21,8 +21,12 @@ class ScanResult:
     detectors: tuple[str, ...]
 
 
-def run_detectors(client: RepoClient, detectors: Sequence[type[Detector]], context: ScanContext) -> ScanResult:
-    """Run each detector whose capabilities the client has; one failure never stops the others."""
+def run_detectors(client: RepoClient, detectors: Sequence[type[Detector]], context: ScanContext,
+                  session: Any = None) -> ScanResult:
+    """Run each detector whose capabilities the client has; one failure never stops the others.
+
+    `session` (devops_scan.incremental) records what each detector read, or lets a detector keep
+    the results it had in a recorded scan when nothing it depends on changed."""
     findings: dict[str, list[Finding]] = {}
     evidence: list[Evidence] = []
     inventory: dict[str, Any] = {}
@@ -36,7 +40,7 @@ def run_detectors(client: RepoClient, detectors: Sequence[type[Detector]], conte
                                for cap in lacking)
             produced = _unknown_for(detector_class, reason, needs=lacking[0])
         else:
-            produced, collected, failure = _run_one(detector_class, client, context)
+            produced, collected, failure = _run_session(detector_class, client, context, session)
             if failure:
                 warnings.append(failure)
             if collected is not None:
@@ -53,6 +57,32 @@ def run_detectors(client: RepoClient, detectors: Sequence[type[Detector]], conte
         warnings=tuple(warnings),
         detectors=tuple(sorted(d.id for d in detectors)),
     )
+
+
+def _run_session(detector_class: type[Detector], client: RepoClient, context: ScanContext, session: Any
+                 ) -> tuple[list[Finding], Evidence | None, str | None]:
+    from devops_scan.incremental import ObservedClient, Recording, Reuse
+
+    if isinstance(session, Reuse):
+        kept = session.result_for(detector_class)
+        if kept is not None:
+            for path in session.paths_of(detector_class.id):  # unreadable-file warnings stay complete
+                try:
+                    client.read_text(path)
+                except Exception:  # noqa: BLE001 - the warning is what this read is for
+                    pass
+            return list(kept[0]), kept[1], None
+        return _run_one(detector_class, client, context)
+    if isinstance(session, Recording):
+        session.start(detector_class.id)
+        context.observer = session
+        try:
+            produced, collected, failure = _run_one(detector_class, ObservedClient(client, session), context)
+        finally:
+            context.observer = None
+        session.stop(detector_class.id, produced, collected, failure is not None)
+        return produced, collected, failure
+    return _run_one(detector_class, client, context)
 
 
 def _run_one(detector_class: type[Detector], client: RepoClient, context: ScanContext

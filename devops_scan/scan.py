@@ -23,6 +23,7 @@ def scan_client(
     model: MaturityModel,
     as_of: datetime | None = None,
     detectors: Sequence[type[Detector]] | None = None,
+    session: Any = None,
 ) -> ScanRun:
     """Scan what `client` sees; with `detectors=None` every installed plugin is used."""
     notes: list[str] = list(client.info.notes)
@@ -35,7 +36,7 @@ def scan_client(
     if config.exclude:
         client.exclude(config.excluder())
     moment = (as_of or datetime.now(timezone.utc)).replace(microsecond=0)
-    result = run_detectors(client, detectors, ScanContext(as_of=moment))
+    result = run_detectors(client, detectors, ScanContext(as_of=moment), session)
     findings = config.apply(result.findings)
     failure = client.platform_failure()
     if failure:
@@ -44,7 +45,7 @@ def scan_client(
 
 
 def scan_path(path: str, model: MaturityModel, as_of: datetime | None = None, ref: str | None = None,
-              platform: "PlatformOptions | None" = None) -> dict[str, Any]:
+              platform: "PlatformOptions | None" = None, session: Any = None) -> dict[str, Any]:
     """The report dict for `path`: a local clone (its working tree, or `ref`), enriched with its hosting
     platform when `platform` says so, or a remote target (`github:owner/repo`, a repository URL)."""
     from devops_scan.platform.connect import PlatformOptions, open_target
@@ -52,4 +53,4 @@ def scan_path(path: str, model: MaturityModel, as_of: datetime | None = None, re
     moment = (as_of or datetime.now(timezone.utc)).replace(microsecond=0)
     options = platform or PlatformOptions(platform="none")
     with open_target(path, ref, options, moment) as client:
-        return build_report(scan_client(client, model, moment))
+        return build_report(scan_client(client, model, moment, session=session))

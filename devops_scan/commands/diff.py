@@ -99,17 +99,46 @@ def scan_both(path: str, model: Any, sides: Sides, moment: datetime) -> tuple[di
     """The base and head reports. When both refs are the same commit, the head report is the base
     report under the head's name: same tree, same history, same as-of, so the same verdicts.
 
-    Equal trees with different commits (an empty commit, a change and its revert) are scanned twice:
-    the commit count, the authors, the merges and the delivery metrics read the history, which differs.
+    Otherwise the head scan is incremental (devops_scan/incremental.py): a detector that needs only
+    files, and read none of the files the change touched, keeps its base results; history-based
+    detectors always run again, since the commits differ.
     """
     from devops_scan import scan as scanning
+    from devops_scan.incremental import Recording, Reuse
 
-    base_report = scanning.scan_path(path, model, as_of=moment, ref=sides.base)
+    recording = Recording()
+    base_report = scanning.scan_path(path, model, as_of=moment, ref=sides.base, session=recording)
     if sides.head_commit == sides.base_commit:
         branch = sides.head if sides.head != "HEAD" else sides.current_branch
         repository = {**base_report["repository"], "ref": sides.head, "branch": branch}
         return base_report, {**base_report, "repository": repository}
-    return base_report, scanning.scan_path(path, model, as_of=moment, ref=sides.head)
+    changed, same_listing = changed_paths(path, sides)
+    reuse = Reuse(recording, frozenset(changed), same_listing)
+    return base_report, scanning.scan_path(path, model, as_of=moment, ref=sides.head, session=reuse)
+
+
+# Files that configure the scan itself: a change to one re-decides everything.
+SCAN_CONFIG = frozenset({".devops-scan.yml", ".devops-scan.yaml", "pyproject.toml"})
+
+
+def changed_paths(path: str, sides: Sides) -> tuple[set[str], bool]:
+    """(paths whose content differs, whether the two trees list the same paths) from ONE `git diff`."""
+    from devops_scan.clients.git import open_git
+
+    runner = open_git(path)
+    try:
+        output = runner.run("diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", sides.base_commit,
+                            sides.head_commit)
+    finally:
+        runner.close()
+    fields = output.decode("utf-8", "surrogateescape").split("\0")
+    changed, same_listing = set(), True
+    for status, name in zip(fields[0::2], fields[1::2]):
+        changed.add(name)
+        same_listing = same_listing and status.startswith(("M", "T"))
+    if changed & SCAN_CONFIG:
+        same_listing = False  # excludes and not-applicable declarations may change every verdict
+    return changed, same_listing
 
 
 def render_delta(delta: dict[str, Any], head_report: dict[str, Any], fmt: str, color: bool = False) -> str:

@@ -50,9 +50,9 @@ def scans(monkeypatch):
     calls = []
     real = devops_scan.scan.scan_path
 
-    def counting(path, model, as_of=None, ref=None, platform=None):
+    def counting(path, model, as_of=None, ref=None, platform=None, session=None):
         calls.append((ref, as_of))
-        return real(path, model, as_of=as_of, ref=ref, platform=platform)
+        return real(path, model, as_of=as_of, ref=ref, platform=platform, session=session)
 
     monkeypatch.setattr(devops_scan.scan, "scan_path", counting)
     return calls
