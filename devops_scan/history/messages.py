@@ -69,8 +69,11 @@ def reverted_commit(message: str) -> str | None:
     return found.group(1) if found else None
 
 
+_REVERT_SUBJECTS = ("Revert \"", "revert:", "Revert:", "revert(")
+
+
 def is_revert(message: str) -> bool:
-    return message.startswith(("Revert \"", "revert:", "Revert:", "revert(")) or "This reverts commit" in message
+    return message.startswith(_REVERT_SUBJECTS) or "This reverts commit" in message
 
 
 def is_bot(name: str, email: str) -> bool:

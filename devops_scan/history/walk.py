@@ -84,16 +84,18 @@ def walk(records: Iterable[CommitRecord], plan: WalkPlan, release_times: list[in
     syncs: set[int] = set()                    # merges bringing in other reviewed merges (a branch sync)
     wanted_reverts: dict[str, list[tuple[str, int]]] = {}  # short sha -> [(reverted sha, revert's release)]
     as_of, since, recent = plan.as_of, plan.since, plan.recent_since
-    release_of, tag_commits = plan.release_of, plan.tag_commits
+    release_of, tag_commits, tip = plan.release_of, plan.tag_commits, plan.tip
+    weekly, authors = totals.weekly, totals.authors
     for record in records:
-        sha, parents = record.sha, record.parents
+        # One unpacking instead of nine attribute reads: this loop runs once per commit.
+        sha, parents, _name, _email, authored, _committer, time, message, _signed = record
         state = pending.pop(sha, None)
         if state is None:
-            state = (sha == plan.tip, _NONE, -1)
-            if sha != plan.tip and sha not in tag_commits:
+            state = (sha == tip, _NONE, -1)
+            if sha != tip and sha not in tag_commits:
                 totals.out_of_order += 1
         reachable, label, owner = state
-        reachable = reachable or sha == plan.tip  # a tag on a descendant of the tip reached it first
+        reachable = reachable or sha == tip  # a tag on a descendant of the tip reached it first
         tagged = release_of.get(sha)
         if tagged is not None and tagged < label:
             label = tagged
@@ -104,26 +106,40 @@ def walk(records: Iterable[CommitRecord], plan: WalkPlan, release_times: list[in
             main_index += 1
             next_main = parents[0] if parents else None
             owner = -1
-        time, authored = record.committer_time, record.author_time
         merge = len(parents) > 1
         if reachable and since <= time <= as_of:
-            _count(totals, record, merge, as_of)
+            # Counted inline: a call per commit costs a tenth of the whole walk.
+            totals.commits += 1
+            weekly[(as_of - time) // WEEK] += 1
+            totals.first_commit_time = time
+            if record.signed:
+                totals.signed += 1
+            if merge:
+                totals.merges += 1
+            else:
+                authors[(record.author_name, record.author_email)] += 1
+                if ":" in message[:64] and is_conventional(message):
+                    totals.conventional += 1
+                if is_revert(message):
+                    totals.revert_count += 1
+                    if len(totals.reverts) < SAMPLE:
+                        totals.reverts.append(sha)
             if mainline and time >= recent:
                 if not _change(totals, record, merge):
-                    unmarked[main_index] = (sha, record.message, record.committer_email == GITHUB_WEB_COMMITTER)
+                    unmarked[main_index] = (sha, message, record.committer_email == GITHUB_WEB_COMMITTER)
                 if merge:
                     merge_at[main_index] = (time, sha)
         if owner >= 0 and owner in merge_at:
             if authored < branch_start.get(owner, _NONE):
                 branch_start[owner] = authored
-            if owner not in syncs and len(parents) > 1 and review_marker(record.message):
+            if owner not in syncs and merge and review_marker(message):
                 syncs.add(owner)
         if label != _NONE and not merge and since <= time <= as_of:
             totals.release_leads.append(max(0, release_times[label] - authored))
-        if wanted_reverts or "This reverts commit" in record.message:
+        if wanted_reverts or "This reverts commit" in message:
             _revert_links(totals, record, label, wanted_reverts)
         for position, parent in enumerate(parents):
-            parent_owner = (-1 if position == 0 else main_index) if mainline else owner
+            parent_owner = owner if not mainline else (-1 if position == 0 else main_index)
             known = pending.get(parent)
             if known is None:
                 pending[parent] = [reachable, label, parent_owner]
@@ -137,24 +153,6 @@ def walk(records: Iterable[CommitRecord], plan: WalkPlan, release_times: list[in
     _branches(totals, {i: m for i, m in merge_at.items() if i not in syncs}, branch_start, pending, since)
     totals.leftovers = tuple(pending)
     return totals
-
-
-def _count(totals: WalkTotals, record: CommitRecord, merge: bool, as_of: int) -> None:
-    totals.commits += 1
-    totals.weekly[(as_of - record.committer_time) // WEEK] += 1
-    totals.first_commit_time = record.committer_time
-    if record.signed:
-        totals.signed += 1
-    if merge:
-        totals.merges += 1
-        return
-    totals.authors[(record.author_name, record.author_email)] += 1
-    if ":" in record.message[:64] and is_conventional(record.message):
-        totals.conventional += 1
-    if is_revert(record.message):
-        totals.revert_count += 1
-        if len(totals.reverts) < SAMPLE:
-            totals.reverts.append(record.sha)
 
 
 def _change(totals: WalkTotals, record: CommitRecord, merge: bool) -> bool:
